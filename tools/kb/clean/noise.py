@@ -1,0 +1,80 @@
+"""Line-level noise filter: drops platform chrome, ads and QR bait before parsing.
+
+Rules are data (``rules/noise.yml`` for every source, ``rules/noise_<parser>.yml`` for one article
+shape). Three kinds:
+
+- ``lines``: a line matching one pattern is dropped;
+- ``tail``: from the first line matching a pattern to the end of the file (ad footers);
+- ``head``: from the start of the file up to and including the first matching line (headers).
+
+Every dropped range goes to the ledger with the rule's reason, so a reviewer can audit it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..ingest.base import Drop, Line
+from ..paths import RULES_DIR
+
+
+@dataclass(frozen=True)
+class NoiseRule:
+    kind: str  # lines | tail | head
+    pattern: re.Pattern
+    reason: str
+
+
+@lru_cache(maxsize=None)
+def load_rules(parser_name: str | None = None, rules_dir: Path = RULES_DIR) -> tuple[NoiseRule, ...]:
+    files = [rules_dir / "noise.yml"]
+    if parser_name:
+        files.append(rules_dir / f"noise_{parser_name}.yml")
+    rules: list[NoiseRule] = []
+    for path in files:
+        if not path.exists():
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for kind in ("head", "lines", "tail"):
+            for entry in data.get(kind) or []:
+                rules.append(NoiseRule(kind, re.compile(entry["pattern"]), entry["reason"]))
+    return tuple(rules)
+
+
+def filter_lines(lines: list[Line], parser_name: str | None = None) -> tuple[list[Line], list[Drop]]:
+    rules = load_rules(parser_name)
+    drops: list[Drop] = []
+    start, end = 0, len(lines)
+    for rule in rules:
+        if rule.kind == "head":
+            for i, line in enumerate(lines[:end]):
+                if i >= start and rule.pattern.search(line.text):
+                    drops.append(Drop(lines[start].no, line.no, rule.reason, f"header up to /{rule.pattern.pattern}/"))
+                    start = i + 1
+                    break
+    for rule in rules:
+        if rule.kind == "tail":
+            for i in range(start, end):
+                if rule.pattern.search(lines[i].text):
+                    drops.append(Drop(lines[i].no, lines[end - 1].no, rule.reason,
+                                      f"footer from /{rule.pattern.pattern}/"))
+                    end = i
+                    break
+    kept: list[Line] = []
+    line_rules = [r for r in rules if r.kind == "lines"]
+    for line in lines[start:end]:
+        rule = next((r for r in line_rules if r.pattern.search(line.text)), None)
+        if rule is None:
+            kept.append(line)
+        elif drops and drops[-1].reason == rule.reason and drops[-1].end == line.no - 1 \
+                and drops[-1].detail == f"/{rule.pattern.pattern}/":
+            drops[-1].end = line.no
+        else:
+            drops.append(Drop(line.no, line.no, rule.reason, f"/{rule.pattern.pattern}/"))
+    drops.sort(key=lambda d: d.start)
+    return kept, drops

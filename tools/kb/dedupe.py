@@ -1,0 +1,88 @@
+"""Near-duplicate detection: which question phrasings are the same question, which answers the same answer."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import yaml
+
+from .paths import DATA_DIR
+
+
+@lru_cache(maxsize=None)
+def config() -> dict:
+    return yaml.safe_load((DATA_DIR / "dedupe.yml").read_text(encoding="utf-8"))
+
+
+def normalize(question: str) -> str:
+    """Lower-case, unify synonyms, drop whitespace and punctuation."""
+    q = question.lower()
+    for old, new in config()["synonyms"]:
+        q = q.replace(old, new)
+    return re.sub(r"[\s\W_]+", "", q)
+
+
+def latin_terms(question: str) -> frozenset[str]:
+    q = question.lower()
+    for old, new in config()["synonyms"]:
+        q = q.replace(old, new)
+    return frozenset(re.findall(r"[a-z][a-z0-9]*", q.replace("-", "")))
+
+
+def bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1)) or frozenset([text])
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+class QuestionKey:
+    """Precomputed comparison data for one phrasing."""
+
+    __slots__ = ("norm", "grams", "terms")
+
+    def __init__(self, question: str):
+        self.norm = normalize(question)
+        self.grams = bigrams(self.norm)
+        self.terms = latin_terms(question)
+
+    def same_question(self, other: "QuestionKey") -> bool:
+        if self.norm == other.norm:
+            return True
+        if self.terms != other.terms:
+            return False
+        return jaccard(self.grams, other.grams) >= config()["threshold"]
+
+
+def cluster(keys: list[QuestionKey]) -> list[list[int]]:
+    """Union-find over phrasings; returns clusters of indices in first-occurrence order."""
+    parent = list(range(len(keys)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Bucket by bigram to avoid comparing every pair.
+    index: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        candidates = set()
+        for g in k.grams:
+            candidates.update(index.get(g, ()))
+        for j in sorted(candidates):
+            if find(i) != find(j) and k.same_question(keys[j]):
+                parent[max(find(i), find(j))] = min(find(i), find(j))
+        for g in k.grams:
+            index.setdefault(g, []).append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(keys)):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def answer_similarity(a: str, b: str) -> float:
+    na, nb = re.sub(r"[\s\W_]+", "", a.lower()), re.sub(r"[\s\W_]+", "", b.lower())
+    return jaccard(bigrams(na), bigrams(nb))

@@ -1,0 +1,365 @@
+"""kb import: sources → noise filter → parser → clean → merge duplicates → topic/tags → notes + ledger.
+
+Everything is computed in memory first; files are written only when the whole run succeeded, each
+through a temporary file and an atomic rename, so a failed run leaves the repository as it was.
+Existing notes are the editable truth: a re-import only adds what a note lacks (a phrasing, a
+source reference, a source's answer) and never rewrites text a person may have edited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import classify, dedupe, quality
+from .clean import noise, pipeline
+from .ingest.base import Drop, ParsedArticle, ParseError, read_lines, uncovered_lines
+from .ingest.registry import get_parser
+from .model import Block, Note, SourceRef, iter_note_paths, load_note, render_note
+from .paths import ledger_dir, notes_dir
+from .sources import SourceMeta, find_source
+
+
+@dataclass
+class Occurrence:
+    source: str
+    line: int
+    end_line: int
+    question: str  # cleaned, canonical form
+    alias: str  # cleaned of noise only
+    answer: str  # cleaned Markdown, "" when none
+    section: str
+    tags: list[str]
+    kind: str = "question"  # question | prose
+    note_id: str = ""
+
+
+@dataclass
+class SourceReport:
+    source: str
+    found: int = 0
+    new: int = 0
+    merged: int = 0
+    answered: int = 0
+    unanswered: int = 0
+    dropped_lines: int = 0
+    unclaimed: int = 0
+
+
+@dataclass
+class ImportResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    reports: list[SourceReport] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def parse_source(root: Path, meta: SourceMeta) -> tuple[ParsedArticle, list[Drop], int]:
+    path = meta.path(root)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: source file listed in sources/sources.yml is missing")
+    lines = read_lines(path.read_text(encoding="utf-8"))
+    kept, drops = noise.filter_lines(lines, meta.parser)
+    parsed = get_parser(meta.parser).parse(kept)
+    if not parsed.items:
+        raise ParseError(f"{path}: parser '{meta.parser}' found no questions — check the `parser:` entry in "
+                         f"sources/sources.yml, or write a parser for this article shape (see README)")
+    unclaimed = uncovered_lines(kept, parsed)
+    for line in unclaimed:  # nothing disappears silently: unclaimed lines are listed for review
+        drops.append(Drop(line.no, line.no, "unclaimed", "no parser rule claimed this line; review it"))
+    return parsed, drops + parsed.drops, len(unclaimed)
+
+
+def occurrences(meta: SourceMeta, parsed: ParsedArticle) -> list[Occurrence]:
+    occ = []
+    for item in parsed.items:
+        question = pipeline.clean_question(item.question)
+        if not question:
+            continue
+        occ.append(Occurrence(meta.id, item.line, item.end_line, question, pipeline.clean_alias(item.question),
+                              pipeline.clean_answer(item.answer) if item.answer.strip() else "",
+                              pipeline.clean_question(item.section) if item.section else "", list(item.tags)))
+    for prose in parsed.prose:
+        title = pipeline.clean_question(prose.title)
+        occ.append(Occurrence(meta.id, prose.line, prose.end_line, title, title,
+                              pipeline.clean_answer(prose.text), prose.section, [], kind="prose"))
+    return occ
+
+
+# --- merging ---------------------------------------------------------------------------------
+
+def make_id(question: str, topic: str, taken: set[str]) -> str:
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", question) if len(w) > 1][:3]
+    digest = hashlib.sha1(dedupe.normalize(question).encode("utf-8")).hexdigest()
+    for n in range(6, 41):
+        slug = "-".join([topic, *[w[:12] for w in words], digest[:n]])
+        if slug not in taken:
+            return slug
+    raise RuntimeError(f"cannot make a unique id for {question!r}")
+
+
+def _rank(source: str, order: list[str]) -> int:
+    return order.index(source) if source in order else len(order)
+
+
+def canonical(occ: list[Occurrence]) -> Occurrence:
+    pref = dedupe.config()["canonical_preference"]
+    return min(occ, key=lambda o: (o.kind != "prose", not o.question.endswith("？"), not o.answer,
+                                   _rank(o.source, pref), o.source, o.line))
+
+
+def answer_blocks(occ: list[Occurrence]) -> list[Block]:
+    """One block per distinct answer; near-identical answers from several sources share a block."""
+    pref = dedupe.config()["answer_preference"]
+    threshold = dedupe.config()["answer_threshold"]
+    candidates = sorted((o for o in occ if o.answer),
+                        key=lambda o: (-("$" in o.answer), _rank(o.source, pref), o.source, o.line))
+    blocks: list[Block] = []
+    for o in candidates:
+        for b in blocks:
+            if dedupe.answer_similarity(b.text, o.answer) >= threshold:
+                if o.source not in b.sources:
+                    b.sources.append(o.source)
+                break
+        else:
+            blocks.append(Block("answer", [o.source], o.answer))
+    order = {s: i for i, s in enumerate(sorted({o.source for o in occ}))}
+    return sorted(blocks, key=lambda b: order[b.sources[0]])
+
+
+def build_note(occ: list[Occurrence], taken: set[str]) -> Note:
+    head = canonical(occ)
+    all_text = "\n".join(o.answer for o in occ)
+    sections = " ".join(sorted({o.section for o in occ if o.section}))
+    topic = classify.assign_topic(head.question, sections, all_text)
+    extra = sorted({t for o in occ for t in o.tags})
+    blocks = answer_blocks(occ)
+    note = Note(
+        id=make_id(head.question, topic, taken),
+        question=head.question,
+        topic=topic,
+        status="unanswered",
+        sources=_source_refs(occ),
+        aliases=_aliases(head.question, occ),
+        tags=classify.assign_tags(head.question, extra),
+        blocks=blocks,
+    )
+    note.status = _status(note)
+    return note
+
+
+def _status(note: Note) -> str:
+    if not note.answers:
+        return "unanswered"
+    if all(quality.is_partial(b.text) for b in note.answers) and not note.errata:
+        return "partial"
+    return "answered"
+
+
+def _source_refs(occ: list[Occurrence]) -> list[SourceRef]:
+    seen, refs = set(), []
+    for o in sorted(occ, key=lambda o: (o.source, o.line)):
+        loc = f"L{o.line}" if o.end_line == o.line else f"L{o.line}-L{o.end_line}"
+        if (o.source, loc) not in seen:
+            seen.add((o.source, loc))
+            refs.append(SourceRef(o.source, loc))
+    return refs
+
+
+def _aliases(question: str, occ: list[Occurrence]) -> list[str]:
+    out: list[str] = []
+    for o in sorted(occ, key=lambda o: (o.source, o.line)):
+        a = o.alias
+        if a and a != question and a not in out and dedupe.normalize(a) != dedupe.normalize(question):
+            out.append(a)
+        elif a and a != question and a not in out and pipeline.clean_question(a) != question:
+            out.append(a)
+    return out
+
+
+def merge_into(note: Note, occ: list[Occurrence]) -> bool:
+    """Add to an existing note what it lacks; never rewrite its text. Returns True if changed."""
+    changed = False
+    have_refs = {(s.source, s.locator) for s in note.sources}
+    for ref in _source_refs(occ):
+        if (ref.source, ref.locator) not in have_refs:
+            note.sources.append(ref)
+            changed = True
+    known = {note.question, *note.aliases}
+    for a in _aliases(note.question, occ):
+        if a not in known:
+            note.aliases.append(a)
+            known.add(a)
+            changed = True
+    answered_by = {s for b in note.blocks for s in b.sources}
+    for b in answer_blocks(occ):
+        if not set(b.sources) & answered_by:
+            note.blocks.append(b)
+            changed = True
+    if changed and note.status == "unanswered" and note.answers:
+        note.status = _status(note)
+    return changed
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResult:
+    metas = [find_source(root, r) for r in refs]
+    existing = {}
+    for path in iter_note_paths(notes_dir(root)):
+        note = load_note(path)
+        existing[note.id] = note
+    result = ImportResult()
+    all_occ: list[Occurrence] = []
+    drops_by_source: dict[str, list[Drop]] = {}
+    for meta in metas:
+        log(f"[{meta.id}] parsing {meta.file} with '{meta.parser}' …")
+        parsed, drops, unclaimed = parse_source(root, meta)
+        occ = occurrences(meta, parsed)
+        log(f"[{meta.id}] {len([o for o in occ if o.kind == 'question'])} question occurrences, "
+            f"{len(parsed.prose)} prose blocks, {sum(d.end - d.start + 1 for d in drops)} lines dropped")
+        all_occ.extend(occ)
+        drops_by_source[meta.id] = drops
+        result.reports.append(SourceReport(meta.id, dropped_lines=sum(d.end - d.start + 1 for d in drops),
+                                           unclaimed=unclaimed))
+
+    log(f"merging {len(all_occ)} occurrences with {len(existing)} existing notes …")
+    # Existing notes take part in clustering through their question and aliases.
+    keys, owners = [], []
+    for nid in sorted(existing):
+        for phrase in [existing[nid].question, *existing[nid].aliases]:
+            keys.append(dedupe.QuestionKey(phrase))
+            owners.append(("note", nid))
+    previous = _previous_mapping(root, metas)
+    for i, o in enumerate(all_occ):
+        keys.append(dedupe.QuestionKey(o.question) if o.kind == "question" else dedupe.QuestionKey("§" + o.question))
+        owners.append(("occ", i))
+    taken = set(existing)
+    touched: dict[str, Note] = {}
+    new_notes: list[Note] = []
+    for group in dedupe.cluster(keys):
+        note_ids = sorted({owners[k][1] for k in group if owners[k][0] == "note"})
+        occ = [all_occ[owners[k][1]] for k in group if owners[k][0] == "occ"]
+        if not occ:
+            continue
+        # A note the ledger says this occurrence went to wins (its question may have been edited).
+        for o in occ:
+            prev = previous.get((o.source, o.line))
+            if prev in existing and prev not in note_ids:
+                note_ids.insert(0, prev)
+        if note_ids:
+            target = existing[note_ids[0]]
+            if len(note_ids) > 1:
+                result.conflicts.append(
+                    f"{', '.join(note_ids)}: these notes hold the same question — merge them by hand "
+                    f"(keep one, move the other's aliases and answers into it)")
+            if merge_into(target, occ):
+                touched[target.id] = target
+            for o in occ:
+                o.note_id = target.id
+        else:
+            note = build_note(occ, taken)
+            taken.add(note.id)
+            new_notes.append(note)
+            for o in occ:
+                o.note_id = note.id
+
+    # Per-source report: a new note counts as "new" for the source of its first occurrence.
+    order = {m.id: i for i, m in enumerate(metas)}
+    first_source = {}
+    for o in sorted(all_occ, key=lambda o: (order[o.source], o.line)):
+        first_source.setdefault(o.note_id, o.source)
+    new_ids = {n.id for n in new_notes}
+    for rep in result.reports:
+        mine = [o for o in all_occ if o.source == rep.source and o.kind == "question"]
+        rep.found = len(mine)
+        rep.new = len({o.note_id for o in mine if o.note_id in new_ids and first_source[o.note_id] == rep.source})
+        rep.merged = rep.found - rep.new
+        rep.answered = len([o for o in mine if o.answer])
+        rep.unanswered = rep.found - rep.answered
+
+    files: dict[Path, str] = {}
+    for note in [*new_notes, *touched.values()]:
+        path = notes_dir(root) / note.topic / f"{note.id}.md"
+        if note.path is not None:
+            path = note.path
+        files[path] = render_note(note)
+    for meta in metas:
+        files[ledger_dir(root) / f"{meta.id}.yml"] = render_ledger(meta, drops_by_source[meta.id],
+                                                                   [o for o in all_occ if o.source == meta.id])
+    for path, text in sorted(files.items()):
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            result.unchanged += 1
+            continue
+        result.written.append(path)
+    if not dry_run:
+        write_atomically({p: files[p] for p in result.written})
+    return result
+
+
+def _previous_mapping(root: Path, metas: list[SourceMeta]) -> dict[tuple[str, int], str]:
+    mapping = {}
+    for meta in metas:
+        path = ledger_dir(root) / f"{meta.id}.yml"
+        if path.exists():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for q in data.get("questions") or []:
+                mapping[(meta.id, int(q["line"]))] = q["note"]
+    return mapping
+
+
+def render_ledger(meta: SourceMeta, drops: list[Drop], occ: list[Occurrence]) -> str:
+    data = {
+        "source": meta.id,
+        "file": meta.file,
+        "parser": meta.parser,
+        "summary": {
+            "question_occurrences": len([o for o in occ if o.kind == "question"]),
+            "with_answer": len([o for o in occ if o.kind == "question" and o.answer]),
+            "prose_blocks": len([o for o in occ if o.kind == "prose"]),
+            "dropped_lines": sum(d.end - d.start + 1 for d in drops),
+        },
+        "questions": [
+            {"line": o.line, "note": o.note_id, "text": o.alias} for o in sorted(occ, key=lambda o: o.line)
+        ],
+        "dropped": [
+            {"lines": f"{d.start}" if d.start == d.end else f"{d.start}-{d.end}", "reason": d.reason,
+             **({"detail": d.detail} if d.detail else {})}
+            for d in sorted(drops, key=lambda d: (d.start, d.end))
+        ],
+    }
+    header = (f"# Import ledger for {meta.id} ({meta.file}), written by `kb import`.\n"
+              f"# `questions`: every question occurrence and the note it went to.\n"
+              f"# `dropped`: every line range left out, with the reason, for review.\n")
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def write_atomically(files: dict[Path, str]) -> None:
+    """Stage every file next to its target first, then rename all: a crash while staging changes nothing."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            staged.append((Path(tmp), path))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
