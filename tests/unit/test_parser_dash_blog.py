@@ -126,7 +126,7 @@ def test_appendix_is_prose_not_part_of_last_answer(parsed):
 
 
 def test_ad_footer_dropped(parsed):
-    lines, kept, noise, article = parsed
+    lines, _kept, noise, article = parsed
     ads = [d for d in noise if d.reason == "ad"]
     assert len(ads) == 1
     assert (ads[0].start, ads[0].end) == (274, 316)

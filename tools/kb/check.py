@@ -117,6 +117,14 @@ class Checker:
         for ref in note.sources:
             if ref.source not in self.sources:
                 self.add(path, line("sources", 1), "sources", f"unknown source '{ref.source}'", "F-sources")
+        raw_reviewed = raw.get("reviewed")
+        if raw_reviewed is not None:
+            from .model import REVIEW_VERDICTS
+            items = raw_reviewed if isinstance(raw_reviewed, list) else [raw_reviewed]
+            for r in items:
+                if not isinstance(r, dict) or r.get("source") not in self.sources \
+                        or r.get("verdict") not in REVIEW_VERDICTS:
+                    self.add(path, line("reviewed", 1), "reviewed", f"bad review entry {r!r}", "F-reviewed")
         for alias in note.aliases:
             if not alias.strip():
                 self.add(path, line("aliases", 1), "aliases", "empty alias", "F-aliases")

@@ -333,7 +333,9 @@ def render_ledger(meta: SourceMeta, drops: list[Drop], occ: list[Occurrence]) ->
             "dropped_lines": sum(d.end - d.start + 1 for d in drops),
         },
         "questions": [
-            {"line": o.line, "note": o.note_id, "text": o.alias} for o in sorted(occ, key=lambda o: o.line)
+            {"line": o.line, **({"end": o.end_line} if o.end_line != o.line else {}), "note": o.note_id,
+             "text": o.alias}
+            for o in sorted(occ, key=lambda o: o.line)
         ],
         "dropped": [
             {"lines": f"{d.start}" if d.start == d.end else f"{d.start}-{d.end}", "reason": d.reason,

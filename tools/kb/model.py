@@ -43,7 +43,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("aliases", False, "list[str]", "other phrasings of the question found in the sources"),
     FieldSpec("tags", False, "list[str]", "tags from tools/kb/data/tags.yml"),
     FieldSpec("related", False, "list[str]", "ids of related notes"),
+    FieldSpec("reviewed", False, "list[review]",
+              "review record of imported answers: list of {source: <id>, verdict: ok | erratum | repaired}"),
 )
+REVIEW_VERDICTS = ("ok", "erratum", "repaired")
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 
 
@@ -89,6 +92,7 @@ class Note:
     aliases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    reviewed: list[dict] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     intro: str = ""  # body text before the first marker (should be empty; the checker reports it)
     path: Path | None = None
@@ -111,7 +115,7 @@ class Note:
             "status": self.status,
             "sources": [s.as_dict() for s in self.sources],
         }
-        for name in ("aliases", "tags", "related"):
+        for name in ("aliases", "tags", "related", "reviewed"):
             value = getattr(self, name)
             if value:
                 data[name] = list(value)
@@ -213,6 +217,8 @@ def parse_note(text: str, path: Path | None = None) -> Note:
         aliases=_as_list(data.get("aliases")),
         tags=_as_list(data.get("tags")),
         related=_as_list(data.get("related")),
+        reviewed=[r for r in (data.get("reviewed") or []) if isinstance(r, dict)]
+        if isinstance(data.get("reviewed"), list) else [],
         blocks=blocks,
         intro=intro,
         path=path,

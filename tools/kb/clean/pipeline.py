@@ -19,6 +19,7 @@ ANSWER_CHAIN: tuple[steps.Step, ...] = (
     steps.fence_flattened_code,
     steps.cjk_punctuation,
     steps.cjk_latin_spacing,
+    steps.paragraph_breaks,
     steps.tidy_whitespace,
 )
 

@@ -142,6 +142,10 @@ def cjk_punctuation(text: str) -> str:
     def prose(s: str) -> str:
         s = re.sub(f"(?<=[{CJK}）】”])([{cls}])(?=\\s|$|[^\\w/]|[{CJK}A-Za-z0-9])",
                    lambda m: marks[m.group(1)], s, flags=re.M)
+        before = cfg.get("before_cjk", {})
+        if before:
+            bcls = "".join(re.escape(k) for k in before)
+            s = re.sub(f"([{bcls}])(?=[{CJK}])", lambda m: before[m.group(1)], s)
         if cfg.get("parens_around_cjk"):
             s = re.sub(f"\\(([^()\\n]*[{CJK}][^()\\n]*)\\)", r"（\1）", s)
         return s
@@ -294,3 +298,35 @@ def residue(text: str) -> list[tuple[str, str]]:
                 if m:
                     found.append((r["why"], m.group(0)))
     return found
+
+
+_LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)]|\(\d+\)|（\d+）)\s")
+_TABLE_ROW = re.compile(r"^\s*\|")
+
+
+def paragraph_breaks(text: str) -> str:
+    """Scraped articles put one paragraph per line; Markdown needs a blank line between paragraphs
+    and before a list, so consecutive prose lines would otherwise run together into one paragraph."""
+    lines = [re.sub(r"^\t+", lambda m: "    " * len(m.group(0)), line) for line in text.split("\n")]
+    out: list[str] = []
+    in_fence = False
+    for i, line in enumerate(lines):
+        out.append(line)
+        if line.strip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence or i + 1 >= len(lines):
+            continue
+        nxt = lines[i + 1]
+        if not line.strip() or not nxt.strip() or nxt.strip().startswith(("```", "~~~")):
+            continue
+        if _LIST_ITEM.match(line) and (_LIST_ITEM.match(nxt) or nxt.startswith((" ", "\t"))):
+            continue
+        if line.startswith((" ", "\t")) and (_LIST_ITEM.match(nxt) or nxt.startswith((" ", "\t"))):
+            continue
+        if _TABLE_ROW.match(line) and _TABLE_ROW.match(nxt):
+            continue
+        if line.rstrip().endswith("$$") is False and line.strip().startswith("$$") and not line.strip().endswith("$$"):
+            continue  # inside a multi-line display formula
+        out.append("")
+    return "\n".join(out)

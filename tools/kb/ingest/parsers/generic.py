@@ -42,7 +42,8 @@ Q_RE = re.compile(
 A_RE = re.compile(r"^\s*(?:\*\*|__)?\s*(?:A|答案?|回答)\s*\d*\s*(?:[:：、]|[.．](?!\d))\s*(?:\*\*|__)?\s*")
 NUMBER = r"(?:\d+(?:[.．](?!\d)|[、)）])|[(（]\d+[)）])"
 LIST_RE = re.compile(r"^(?P<indent>\s*)(?:[-*+](?=\s)|" + NUMBER + r")\s*(?P<text>\S.*?)\s*$")
-NUMBERED_RE = re.compile(r"^\s*(?:" + NUMBER + r"|Q\s*\d+\s*[:：.．、]?)\s*")
+# heading numbering: `1.`, `1、`, `(1)`, `1.2.3` (multi-level, followed by a space), `Q1:`
+NUMBERED_RE = re.compile(r"^\s*(?:\d+(?:[.．]\d+)+[.．]?(?=\s)|" + NUMBER + r"|Q\s*\d+\s*[:：.．、]?)\s*")
 QUESTION_END_RE = re.compile(r"[?？]\s*$")
 QUESTION_START_RE = re.compile(
     r"^(?:什么|为什么|为何|如何|怎么|怎样|是否|请(?!求)|简述|简要(?:介绍|说明)|简单介绍|介绍一下|解释一?下|"
@@ -180,7 +181,7 @@ class GenericParser:
             title_idx = 0
         title = rows[title_idx].text if title_idx >= 0 else ""
 
-        sections: list[tuple[int, str]] = []  # (level, text); bullet/label sections use level 7
+        sections: list[tuple[int, str]] = []  # open section headings: (level, text)
         current: _Open | None = None
         orphans: list[_Row] = []
 
@@ -192,8 +193,8 @@ class GenericParser:
                 return []
             return [by_no[n] for n in range(part[0].line.no, part[-1].line.no + 1) if n in by_no]
 
-        def section(below: int = 99) -> str:
-            return next((t for lvl, t in reversed(sections) if lvl < below), "")
+        def section() -> str:
+            return sections[-1][1] if sections else ""
 
         def close() -> None:
             nonlocal current

@@ -47,6 +47,7 @@ scrape (`对比篇` → `LayerNormalization` → tokenizer question) and does no
 
 from __future__ import annotations
 
+import math
 import re
 from difflib import SequenceMatcher
 
@@ -65,6 +66,7 @@ QUESTION_END_RE = re.compile(r"[?？]\s*$")
 HAS_QUESTION_MARK_RE = re.compile(r"[?？]")
 TRAILING_PAREN_RE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 GROUP_SUFFIX_RE = re.compile(r"(?:篇|面|系列|系列问题)$")
+CORE_SUFFIX_RE = re.compile(r"(?:系列)?(?:问题)?(?:篇|面)?$")
 SENTENCE_PUNCT_RE = re.compile(r"[,，。:：;；!！=、]")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 CODE_START_RE = re.compile(
@@ -81,6 +83,10 @@ ALIAS_MIN_RATIO = 0.5
 INTRO_PROSE_MIN_CHARS = 400
 CODE_MAX_CJK_RATIO = 0.25
 CODE_MIN_RUN = 2
+CLOSER_MIN_CHARS = 4
+GROUP_MIN_CHILDREN = 2  # a title-like TOC entry named inside this many question entries is a group
+CLOSER_MIN_SHARE = 0.85  # `基于LLM+向量库的文档对话 经验面`: its children name all but "经验"
+SIBLING_MIN_PREFIX = 4
 
 
 def norm(text: str) -> str:
@@ -88,6 +94,13 @@ def norm(text: str) -> str:
     t = NUMBERING_RE.sub("", text.strip())
     t = t.replace("？", "?").replace("（", "(").replace("）", ")").replace("：", ":").replace("，", ",")
     return re.sub(r"\s+", "", t).lower()
+
+
+def common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def is_numbered(text: str) -> bool:
@@ -174,7 +187,7 @@ class WebTocParser:
         blocks: list[_Block] = []
 
         # --- intro: everything before the TOC (or before `目录`) ---------------------------------
-        intro_end = toc_first if toc_first >= 0 else 0
+        intro_end = max(toc_first, 0)
         marker = None
         for i in range(intro_end - 1, -1, -1):
             if DASH_RE.match(rows[i].text):
@@ -212,29 +225,14 @@ class WebTocParser:
                 text = texts[i]
                 key = norm(TRAILING_PAREN_RE.sub("", text)) if not HAS_QUESTION_MARK_RE.search(text) else ""
                 group = has_group_suffix(text) or (
-                    bool(key) and len(key) >= 4 and sum(key in q for q in question_keys if q != key) >= 2)
+                    len(key) >= CLOSER_MIN_CHARS
+                    and sum(key in q for q in question_keys if q != key) >= GROUP_MIN_CHILDREN)
                 toc_entries.append((i, text, group))
         toc_groups = {norm(t) for _, t, g in toc_entries if g}
         toc_questions = {norm(t) for _, t, g in toc_entries if not g}
 
-        # Group parents from TOC runs: titles after the first new unnumbered title of a run.
         parents: dict[str, str] = {}
-        seen: set[str] = set()
-        prev_group = False
-        run_head = None
-        for _, text, group in toc_entries:
-            if not group:
-                prev_group = False
-                continue
-            if not prev_group:
-                run_head = None
-            k = norm(text)
-            if run_head is None and not is_numbered(text) and k not in seen:
-                run_head = text
-            elif run_head is not None and k not in seen and k != norm(run_head):
-                parents.setdefault(k, run_head.strip())
-            seen.add(k)
-            prev_group = True
+        toc_sections = self._toc_sections(toc_entries, parents)
 
         # --- wiki-link mini TOCs in the body: known headings, questions and parents ----------------
         body_start = toc_last + 1 if toc_first >= 0 else intro_end
@@ -259,34 +257,22 @@ class WebTocParser:
 
         # --- TOC blocks ------------------------------------------------------------------------------
         toc_items: list[_Block] = []
-        seen_groups: set[str] = set()
-        section = ""
-        prev_group = False
-        run_has_head = False
         pos = 0  # index into toc_entries
-        for i in range(toc_first, toc_last + 1) if toc_first >= 0 else ():
+        toc_from = (marker + 1 if marker is not None else toc_first) if toc_first >= 0 else 0
+        for i in range(toc_from, toc_last + 1) if toc_first >= 0 else ():
             r = rows[i]
             if DASH_RE.match(r.text):
                 self._extend(blocks, r)
                 continue
             if pos < len(toc_entries) and toc_entries[pos][0] == i:
                 _, text, group = toc_entries[pos]
-                pos += 1
                 if group:
-                    k = norm(text)
-                    if not prev_group:
-                        run_has_head = False
-                    if not run_has_head and not is_numbered(text) and k not in seen_groups:
-                        section = text.strip()
-                        run_has_head = True
-                    seen_groups.add(k)
-                    prev_group = True
                     blocks.append(_Block("drop", r.no, reason="navigation", detail="TOC group title"))
                 else:
-                    prev_group = False
-                    b = _Block("item", r.no, question=text.strip(), section=section)
+                    b = _Block("item", r.no, question=text.strip(), section=toc_sections[pos])
                     blocks.append(b)
                     toc_items.append(b)
+                pos += 1
             else:  # a stray non-checkbox line inside the TOC
                 blocks.append(_Block("drop", r.no, reason="navigation", detail="TOC line"))
 
@@ -442,6 +428,49 @@ class WebTocParser:
             raise ParseError("web_toc: found neither `[x]` TOC questions nor question lines ending in `?`; "
                              "check the source's shape or choose another parser")
         return out
+
+    @staticmethod
+    def _toc_sections(entries: list[tuple[int, str, bool]], parents: dict[str, str]) -> list[str]:
+        """Section per TOC entry, and group parents (added to `parents`), from runs of group titles.
+
+        In a run of consecutive group titles, titles seen before and *closers* (whose core text
+        (all but a short tail) already appeared in an earlier question: the
+        group's children came first) are skipped, as
+        are numbered titles. The first remaining title heads the run; a later one sharing a prefix
+        with the head (`大模型(LLMs)显存问题面` → `大模型(LLMs)agent 面`) is a sibling and replaces it,
+        any other is the head's child (`LLMs Tokenizer 篇` → `Byte-Pair Encoding(BPE)篇`).
+        """
+        sections: list[str] = []
+        seen: set[str] = set()
+        questions_so_far: list[str] = []
+        section = ""
+        head: str | None = None
+        prev_group = False
+        for _, text, group in entries:
+            if not group:
+                questions_so_far.append(norm(text))
+                sections.append(section)
+                prev_group = False
+                continue
+            sections.append("")
+            if not prev_group:
+                head = None
+            prev_group = True
+            k = norm(text)
+            repeat = k in seen
+            seen.add(k)
+            if repeat or is_numbered(text):
+                continue
+            core = CORE_SUFFIX_RE.sub("", norm(TRAILING_PAREN_RE.sub("", text)))
+            need = max(CLOSER_MIN_CHARS, math.ceil(CLOSER_MIN_SHARE * len(core)))
+            if len(core) >= CLOSER_MIN_CHARS and any(core[:need] in q for q in questions_so_far):
+                continue  # closes a group whose children were listed before it
+            if head is None or common_prefix(norm(head), k) >= SIBLING_MIN_PREFIX:
+                head = text.strip()
+                section = head
+            else:
+                parents.setdefault(k, head)
+        return sections
 
     @staticmethod
     def _extend(blocks: list[_Block], row: Line) -> None:

@@ -51,7 +51,7 @@ QUESTION_HINT = re.compile(
     r"|不足|作用|组织|吗")
 
 _HEADING = re.compile(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^(?:[-*•·]\s*)+")
+_BULLET = re.compile(r"^(?:(?:[-*+](?=\s)|[•·])\s*)+")  # "- ", "* ", "• ", "- · "
 _LABEL = re.compile(r"^(z\+|[a-zA-Z]|\d{1,2})\.(?=\S)")
 # A label inside a line: at its start or after whitespace / closing punctuation.
 _INLINE_LABEL = re.compile(r"(?:^|(?<=[\s。？?！!】）)]))(z\+|[a-zA-Z]|\d{1,2})\.(?=\S)")
@@ -86,7 +86,7 @@ class _Outline:
     letter: int = 0  # index in LETTERS of the next lettered question
     last_no: int = 0  # last numbered question of the section
 
-    def copy(self) -> "_Outline":
+    def copy(self) -> _Outline:
         return _Outline(self.group_no, self.letter, self.last_no)
 
     def accept(self, label: str, at_start: bool, heading: bool, text: str, in_prose: bool) -> bool:
@@ -105,7 +105,7 @@ class _Outline:
         n = int(label)
         expected = self.group_no + 1 if self.group_no is not None else self.last_no + 1
         if n == expected:
-            ok = at_start and (heading or not in_prose) or hinted
+            ok = (at_start and (heading or not in_prose)) or hinted
         else:
             ok = at_start and expected < n <= expected + 2 and hinted
         if ok:
@@ -265,8 +265,9 @@ class _Run:
                 return
 
         label = _LABEL.match(core)
-        if label and label.group(1).isdigit() and _LABEL.match(self.next_core(i) or "") \
-                and _LABEL.match(self.next_core(i)).group(1) == "a" and len(core) <= 40:
+        following = _LABEL.match(self.next_core(i))
+        if label and label.group(1).isdigit() and following and following.group(1) == "a" \
+                and len(core) <= 40 and not QUESTION_HINT.search(core):
             self.close()
             self.group = core[label.end():].strip()
             self.outline = _Outline(group_no=int(label.group(1)))
@@ -288,17 +289,16 @@ class _Run:
         """Find the questions starting on this line; open an item for each. False if none."""
         in_prose = self.block is not None and self.block.kind == "prose"
         trial = self.outline.copy()
-        starts: list[tuple[int, int]] = []  # (label start, text start)
+        starts: list[tuple[int, int, bool]] = []  # (label start, text start, inside a group)
         candidates = [_LABEL.match(core)] if heading else list(_INLINE_LABEL.finditer(core))
         for m in candidates:
             if m is None:
                 continue
-            text = core[m.end():]
-            if m.start() == 0 and len(_answer_split(text)[0]) > _MAX_QUESTION:
+            probe = _answer_split(core[m.end():])[0]
+            if len(probe) > _MAX_QUESTION and m.start() == 0:
                 continue
-            probe = _answer_split(text)[0] if m.start() == 0 else text[:80]
-            if trial.accept(m.group(1), m.start() == 0, heading, probe, in_prose):
-                starts.append((m.start(), m.end()))
+            if trial.accept(m.group(1), m.start() == 0, heading, probe[:100], in_prose):
+                starts.append((m.start(), m.end(), trial.group_no is not None))
         if not starts:
             return False
         self.outline = trial
@@ -307,15 +307,15 @@ class _Run:
             if self.block is None:
                 self.open("prose", self.intro_title(), no, self.major)
             self.block.add(no, lead)
-        for k, (_, text_start) in enumerate(starts):
+        for k, (_, text_start, grouped) in enumerate(starts):
             end = starts[k + 1][0] if k + 1 < len(starts) else len(core)
             segment = core[text_start:end].strip()
             question, answer = (segment, "") if heading else _answer_split(segment)
+            if not grouped:
+                self.group = ""
             self.open("item", question, no, self.section())
             if answer:
                 self.block.add(no, answer)
-        if self.outline.group_no is None:
-            self.group = ""
         return True
 
 

@@ -1,0 +1,115 @@
+"""Key terms (tools/kb/data/glossary.yml) and their defining questions.
+
+The first mention of a term in each answer links to the question that defines it — never inside
+code, math, links or bold heading lines, and never in the defining note itself. An entry may name
+its defining note (``note:``); otherwise the best question mentioning the term is chosen: a
+definitional phrasing (什么是 X / X 是什么 / 介绍 X …) first, answered before unanswered, then the
+shortest question, then the id — deterministic, so links are stable between builds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..model import Note
+from .mdtext import map_free
+
+DEFINITIONAL = ("什么是", "是什么", "介绍", "解释", "讲讲", "说说", "谈谈", "原理", "简述", "概念", "理解")
+
+
+@dataclass
+class Term:
+    term: str
+    aliases: list[str] = field(default_factory=list)
+    note: str = ""  # defining note id ("" until resolved; stays "" when no question defines it)
+
+    @property
+    def forms(self) -> list[str]:
+        return [self.term, *self.aliases]
+
+
+def load_glossary(path: Path) -> list[Term]:
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [Term(str(t["term"]), [str(a) for a in t.get("aliases") or []], str(t.get("note") or ""))
+            for t in data.get("terms", [])]
+
+
+def form_pattern(form: str) -> str:
+    """A regex for one surface form; Latin edges need word boundaries (LoRA must not match QLoRA)."""
+    body = r"\s*".join(re.escape(p) for p in form.split())
+    if re.match(r"[A-Za-z0-9]", form):
+        body = r"(?<![A-Za-z0-9_])" + body
+    if re.search(r"[A-Za-z0-9]$", form):
+        body += r"(?![A-Za-z0-9_])"
+    return body
+
+
+def term_regex(terms: list[Term]) -> re.Pattern | None:
+    forms = sorted({f for t in terms for f in t.forms}, key=lambda f: (-len(f), f))
+    if not forms:
+        return None
+    return re.compile("|".join(f"(?:{form_pattern(f)})" for f in forms), re.I)
+
+
+def mentions(term: Term, text: str) -> bool:
+    return any(re.search(form_pattern(f), text, re.I) for f in term.forms)
+
+
+def resolve_terms(terms: list[Term], notes: list[Note], on_error) -> list[Term]:
+    """Fill in each term's defining note; report a named note id that does not exist."""
+    ids = {n.id for n in notes}
+    for t in terms:
+        if t.note:
+            if t.note not in ids:
+                on_error(f"glossary term '{t.term}' names unknown note '{t.note}'")
+                t.note = ""
+            continue
+        candidates = [n for n in notes if mentions(t, n.question)]
+        if candidates:
+            best = min(candidates, key=lambda n: (
+                not any(k in n.question for k in DEFINITIONAL),
+                n.status != "answered",
+                len(n.question),
+                n.id,
+            ))
+            t.note = best.id
+    return [t for t in terms if t.note]
+
+
+class TermLinker:
+    """Links the first mention of each term in one answer block."""
+
+    def __init__(self, terms: list[Term]):
+        self.terms = terms
+        self.regex = term_regex(terms)
+        self.by_form = {f.lower(): t for t in terms for f in t.forms}
+
+    def _term_for(self, text: str) -> Term | None:
+        key = text.lower()
+        if key in self.by_form:
+            return self.by_form[key]
+        for t in self.terms:  # forms matched across flexible whitespace
+            if any(re.fullmatch(form_pattern(f), text, re.I) for f in t.forms):
+                return t
+        return None
+
+    def link(self, text: str, note_id: str, href_for) -> str:
+        """``href_for(term)`` gives the link target for a term's defining note."""
+        if self.regex is None:
+            return text
+        done: set[str] = set()
+
+        def sub(m: re.Match) -> str:
+            term = self._term_for(m.group(0))
+            if term is None or term.term in done or term.note == note_id:
+                return m.group(0)
+            done.add(term.term)
+            return f'[{m.group(0)}]({href_for(term)} "术语：{term.term}"){{ .kb-term }}'
+
+        return map_free(text, lambda chunk: self.regex.sub(sub, chunk))
