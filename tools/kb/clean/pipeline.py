@@ -40,6 +40,7 @@ QUESTION_CHAIN: tuple[steps.Step, ...] = ALIAS_CHAIN + (
     steps.cjk_punctuation,
     steps.cjk_latin_spacing,
     steps.single_line,
+    steps.question_mark,
 )
 
 

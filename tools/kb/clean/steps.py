@@ -119,7 +119,8 @@ def ocr_fixes(text: str) -> str:
 
 def join_cjk_spaces(text: str) -> str:
     """OCR puts spaces inside Chinese words (``公 式``); Chinese never separates characters by spaces."""
-    return re.sub(f"(?<=[{CJK}]) +(?=[{CJK}，。、：；？！）])", "", text)
+    text = re.sub(f"(?<=[{CJK}]) +(?=[{CJK}，。、：；？！）])", "", text)
+    return re.sub(f"(?<=[，。、：；？！（]) +(?=[{CJK}])", "", text)
 
 
 def repair_latex(text: str) -> str:
@@ -146,6 +147,7 @@ def cjk_punctuation(text: str) -> str:
         if before:
             bcls = "".join(re.escape(k) for k in before)
             s = re.sub(f"([{bcls}])(?=[{CJK}])", lambda m: before[m.group(1)], s)
+        s = re.sub(f"([，。、：；？！]) +(?=[{CJK}])", r"\1", s)  # full-width marks carry their own space
         if cfg.get("parens_around_cjk"):
             s = re.sub(f"\\(([^()\\n]*[{CJK}][^()\\n]*)\\)", r"（\1）", s)
         return s
@@ -170,7 +172,9 @@ def cjk_latin_spacing(text: str) -> str:
 
 _NUMBERING = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?"
-    r"(?:(?:\d+(?:\.\d+)*|[a-zA-Z]\+?|[一二三四五六七八九十]+)\s*[.、．)）:]\s*|\d+\s+(?=\S)|（\d+）|\(\d+\))"
+    r"(?:\d+(?:\.\d+)*\s+(?=\S)"  # "4.1.1 问题" / "2 问题"
+    r"|(?:\d+(?:\.\d+)*|[a-zA-Z]\+?|[一二三四五六七八九十]+)\s*[.、．)）:：]\s*"  # "1. " "a." "一、"
+    r"|（\d+）|\(\d+\))"
 )
 
 
@@ -188,7 +192,11 @@ def strip_emphasis_wrapper(text: str) -> str:
     """A question written as ``**…？**`` or ``*…？*`` loses the wrapper."""
     t = text.strip()
     m = re.fullmatch(r"(\*{1,2}|_{1,2})(.+?)\1[:：]?", t)
-    return m.group(2).strip() if m else t
+    if m:
+        return m.group(2).strip()
+    # "**Term** 是什么？" keeps its words; an unbalanced leading "**" is dropped.
+    t = re.sub(r"^\*\*([^*]+)\*\*", r"\1", t)
+    return re.sub(r"^\*+(?=\S)", "", t).strip()
 
 
 _CODE_LINE = re.compile(
@@ -286,7 +294,7 @@ def residue(text: str) -> list[tuple[str, str]]:
         ("OCR space inside Chinese words", f"[{CJK}] +[{CJK}]"),
         ("escaped underscore outside code", r"\w\\_\w"),
     ]
-    stripped = _PROTECTED.sub(" ", text)
+    stripped = _PROTECTED.sub("§", text)  # a placeholder, so "根号 $x$ 吗" is no OCR space
     for what, pattern in checks:
         m = re.search(pattern, stripped if "OCR" in what or "escaped" in what else text)
         if m:
@@ -330,3 +338,11 @@ def paragraph_breaks(text: str) -> str:
             continue  # inside a multi-line display formula
         out.append("")
     return "\n".join(out)
+
+
+def question_mark(text: str) -> str:
+    """A Chinese question ends with the full-width ？ even when the source typed '?'."""
+    t = text.rstrip()
+    if CJK_RE.search(t) and t.endswith("?"):
+        return t[:-1] + "？"
+    return t

@@ -92,7 +92,7 @@ def render_tags(ctx: Context) -> str:
     page = "tags.md"
     lines = ["---", "title: 标签", "search:", "  exclude: true", "---", "", "# 标签", "",
              "按标签浏览问题。面经（真实面试中被问到的问题）排在最前。", ""]
-    notes = sorted((n for p in ctx.parts for n in p.notes), key=lambda n: [p.uri for p in ctx.parts].index(ctx.locations[n.id].page))
+    notes = [n for p in ctx.parts for n in p.notes]  # site order
     exp = ctx.experience_tags
     ordered = [t for t in ctx.inputs.tags if t.id in exp] + [t for t in ctx.inputs.tags if t.id not in exp]
     for tag in ordered:
@@ -140,4 +140,22 @@ def render_glossary(ctx: Context) -> str:
         lines.append(f"| {escape_inline(term.term)} | {aliases} | {_q_link(ctx, page, notes[term.note])} |")
     if not ctx.terms:
         lines = lines[:-2] + ["暂无。"]
+    return "\n".join(lines) + "\n"
+
+
+def render_topics_index(ctx: Context) -> str:
+    """The 题库 section's own page: every topic with counts (also keeps the section when empty)."""
+    page = "topics/index.md"
+    lines = ["---", "title: 题库", "---", "", "# 题库", ""]
+    if not ctx.parts:
+        return "\n".join(lines + ["还没有收录题目。", ""])
+    lines += ["| 主题 | 题数 | 已解答 |", "| --- | --- | --- |"]
+    for topic in ctx.inputs.taxonomy.topics:
+        parts = [p for p in ctx.parts if p.topic.id == topic.id]
+        if not parts:
+            continue
+        notes = [n for p in parts for n in p.notes]
+        answered = sum(n.status == "answered" for n in notes)
+        lines.append(f"| [{escape_inline(topic.name)}]({rel(page, parts[0].uri)}) | {len(notes)} | "
+                     f"{_share(answered, len(notes))} |")
     return "\n".join(lines) + "\n"

@@ -338,7 +338,7 @@ def _interview_tags(h2: str, h3: str) -> list[str]:
     for title in (h3, h2):
         m = _INTERVIEW.match(title or "")
         if m:
-            return ["面经", f"company:{m.group(1).strip()}"]
+            return ["面经", f"公司-{m.group(1).strip()}"]
     return []
 
 
@@ -510,7 +510,8 @@ def _parse_answers(region: list[_Ln], section: _Section, out: ParsedArticle,
                 accepted = hit is not None and sim >= (_SIM_HIGH if _question_like(r) else _SIM_SAME)
             if not accepted and a.label:
                 hit = _by_label(listed, a.label, a.label_kind, r.core, _SIM_LOW)
-                accepted = hit is not None and _question_like(r)
+                # a restated group title ("4.1 前缀微调（Prefix-tuning）") need not read like a question
+                accepted = hit is not None and (_question_like(r) or hit.item is None)
             if not accepted and a.marker == "num" and r.emphasis == "plain" \
                     and (not _QMARK.search(r.core) or _PLACEHOLDER.match(r.core)) and (style is None or bare_style):
                 hit = _by_label(listed, a.label, a.label_kind, r.core, 0.0)
@@ -532,7 +533,11 @@ def _parse_answers(region: list[_Ln], section: _Section, out: ParsedArticle,
         if bare:
             opens.append(_Open(i, a, hit.item.question, _bare_answer(a), hit.section, hit, bare=True))
         else:
-            opens.append(_Open(i, a, r.question, r.rest, hit.section if hit else section.name, hit))
+            # A short label restating a listed question ("2.6 **Chat Message History**") is that question.
+            question = r.question
+            if hit is not None and hit.item is not None and not _question_like(r):
+                question = hit.item.question
+            opens.append(_Open(i, a, question, r.rest, hit.section if hit else section.name, hit))
 
     # each question's block runs to the next question or answer marker; text after a marker that
     # no question claims (and text before the first question) is kept as prose
@@ -583,10 +588,9 @@ def _emit_answer(region: list[_Ln], op: _Open, stop: int, section: _Section, out
     if op.bare and _PLACEHOLDER.match(op.ln.body):
         # "2. ？？": a numbered placeholder answers nothing
         out.drops.append(Drop(op.ln.no, op.ln.no, "placeholder", "no answer given"))
-        for b in content:
-            out.drops.append(Drop(b.no, b.no, "placeholder", "no answer given"))
+        _emit_stray(region, op.index + 1, stop, section, out)
         return
-    real = [b for b in content if b not in placeholders]
+    real = [b for b in content if not _PLACEHOLDER.match(b.text)]
     if not real:
         for b in placeholders:
             out.drops.append(Drop(b.no, b.no, "placeholder", "no answer given"))
@@ -595,8 +599,7 @@ def _emit_answer(region: list[_Ln], op: _Open, stop: int, section: _Section, out
     else:
         last = real[-1]
         upto = [b for b in block if b.no <= last.no]
-        cont = "\n".join(b.text.rstrip() for b in upto)
-        cont = textwrap.dedent(cont).strip("\n")
+        cont = _dedent_nested(upto)
         answer = f"{rest}\n{cont}" if rest else cont
         end = last.no
         for b in placeholders:
@@ -607,6 +610,14 @@ def _emit_answer(region: list[_Ln], op: _Open, stop: int, section: _Section, out
         return
     out.items.append(RawItem(question=op.question, answer=answer.strip("\n"), line=op.ln.no, end_line=end,
                              section=op.section, tags=list(section.tags)))
+
+
+def _dedent_nested(lines: list[_Ln]) -> str:
+    """Lines nested under a list-item question lose their common indent; the rest stays as written."""
+    k = next((i for i, b in enumerate(lines) if not b.blank and b.indent == 0), len(lines))
+    head = textwrap.dedent("\n".join(b.text.rstrip() for b in lines[:k]))
+    tail = "\n".join(b.text.rstrip() for b in lines[k:])
+    return "\n".join(part for part in (head, tail) if part).strip("\n")
 
 
 def _emit_stray(region: list[_Ln], start: int, stop: int, section: _Section, out: ParsedArticle) -> None:

@@ -1,0 +1,136 @@
+"""Generator behaviour on the fixture notes and on broken copies of them."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sitebuild import FIXTURE, mkdocs_build
+
+from kb.generate.inputs import load_inputs
+from kb.generate.math import render_math
+from kb.generate.mdtext import demote_headings
+from kb.generate.problems import GenerationError
+from kb.generate.site import build_site, generate
+
+FORMULA_RE = re.compile(r"\$\$.+?\$\$|(?<![\\$`])\$[^\s$][^$\n]*?\$(?![\d$`])", re.S)
+
+
+@pytest.fixture
+def site():
+    return build_site(load_inputs(FIXTURE))
+
+
+def _copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURE, tmp_path / "root"))
+
+
+def test_every_note_is_one_h2_with_its_id(site):
+    inputs = load_inputs(FIXTURE)
+    text = "\n".join(p.content for p in site.pages if p.uri.startswith("topics/"))
+    for note in inputs.notes:
+        assert len(re.findall(rf"^## .* {{ #{note.id} }}$", text, re.M)) == 1
+    assert not re.search(r"^#{3,6} ", text, re.M), "no sub-headings inside questions"
+    assert "**实现要点**" in text  # the heading inside an answer was demoted to a bold line
+
+
+def test_labels_badges_and_links(site):
+    peft = site.page("topics/peft.md").content
+    assert '=== "本站撰写"' in peft
+    assert '!!! warning "勘误' in peft
+    assert 'kb-status--unanswered">待解答' in peft
+    assert "也问作：QLoRA 相比 LoRA 做了哪些改进？" in peft
+    assert "[LoRA 的定义](#what-is-lora)" in peft  # q: link on the same page
+    assert "[KV Cache](inference.md#kv-cache-memory)" in peft  # q: link across pages
+    assert "/edit/main/notes/peft/lora-vs-qlora.md" in peft
+    assert "/issues/new?title=" in peft and "lora-vs-qlora" in peft
+    rope = site.page("topics/position-encoding.md").content
+    assert rope.count('=== "') >= 2  # two sources side by side
+
+
+def test_glossary_links_first_mention_only(site):
+    inference = site.page("topics/inference.md").content
+    block = inference.split("{ #decoder-only }")[1]
+    links = re.findall(r"\[KV Cache\]\(#kv-cache-memory \"术语：KV Cache\"\)", block)
+    assert len(links) == 1
+    # never in the defining note itself
+    kv = inference.split("{ #kv-cache-memory }")[1].split("\n## ")[0]
+    assert "术语：KV Cache" not in kv
+
+
+def test_every_formula_renders_to_mathml(site):
+    inputs = load_inputs(FIXTURE)
+    formulas = sum(len(FORMULA_RE.findall(re.sub(r"`[^`]*`", "", b.text))) for n in inputs.notes for b in n.blocks)
+    pages = "\n".join(p.content for p in site.pages)
+    assert formulas >= 5
+    assert pages.count("<math ") == formulas
+    assert not site.problems.items
+    assert "`$x$`" in site.page("topics/position-encoding.md").content  # code spans untouched
+
+
+def test_broken_formula_is_a_warning_and_shown_as_tex():
+    warnings = []
+    out = render_math(r"见 $\frac{a$ 与 $\unknowncmd{x}$", warnings.append)
+    assert len(warnings) == 2
+    assert r"`$\frac{a$`" in out and "<math" not in out
+
+
+def test_broken_formula_fails_strict_generation(tmp_path):
+    root = _copy(tmp_path)
+    note = root / "notes" / "peft" / "what-is-lora.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n坏公式 $\\frac{a$ 。\n", encoding="utf-8")
+    generate(root, tmp_path / "lenient")  # a warning only
+    with pytest.raises(GenerationError) as exc:
+        generate(root, tmp_path / "out", strict=True)
+    assert "what-is-lora.md" in str(exc.value)
+
+
+def test_unknown_q_id_fails_generation_naming_the_note(tmp_path):
+    root = _copy(tmp_path)
+    note = root / "notes" / "inference" / "top-p-sampling.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n另见 [温度](q:no-such-note)。\n", encoding="utf-8")
+    with pytest.raises(GenerationError) as exc:
+        generate(root, tmp_path / "out")
+    assert "top-p-sampling.md" in str(exc.value) and "no-such-note" in str(exc.value)
+
+
+def test_unknown_q_id_fails_strict_mkdocs_build(tmp_path):
+    root = _copy(tmp_path)
+    note = root / "notes" / "inference" / "top-p-sampling.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n另见 [温度](q:no-such-note)。\n", encoding="utf-8")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode != 0
+    assert "top-p-sampling.md" in result.stderr and "no-such-note" in result.stderr
+
+
+def test_moving_a_question_keeps_links_working(tmp_path):
+    root = _copy(tmp_path)
+    src = root / "notes" / "inference" / "kv-cache-memory.md"
+    text = src.read_text(encoding="utf-8").replace("topic: inference", "topic: memory-precision")
+    (root / "notes" / "memory-precision").mkdir()
+    (root / "notes" / "memory-precision" / "kv-cache-memory.md").write_text(text, encoding="utf-8")
+    src.unlink()
+    generate(root, tmp_path / "out", strict=True)
+    peft = (tmp_path / "out" / "topics" / "peft.md").read_text(encoding="utf-8")
+    assert "[KV Cache](memory-precision.md#kv-cache-memory)" in peft
+
+
+def test_related_is_stable_and_includes_explicit(site):
+    inputs = load_inputs(FIXTURE)
+    from kb.generate.site import build_context
+    a = build_context(inputs).related
+    b = build_context(load_inputs(FIXTURE)).related
+    assert a == b
+    assert a["lora-vs-qlora"][0] == "what-is-lora"
+    assert all(1 <= len(v) <= 5 for v in a.values())
+
+
+def test_demote_headings_leaves_code_alone():
+    text = "# 标题\n```python\n# comment\n```\n小节\n---\n"
+    assert demote_headings(text) == "**标题**\n```python\n# comment\n```\n**小节**\n"
+
+
+def test_empty_notes_folder(tmp_path):
+    (tmp_path / "notes").mkdir()
+    written = generate(tmp_path, tmp_path / "out", strict=True)
+    assert {p.name for p in written} >= {"index.md", "tags.md", "unanswered.md", "sources.md"}
