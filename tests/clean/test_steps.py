@@ -169,8 +169,13 @@ def test_cjk_punctuation_after_chinese():
     assert steps.cjk_punctuation("注意(中文)") == "注意（中文）"
 
 
+def test_cjk_punctuation_parens_then_marks_in_one_pass():
+    assert steps.cjk_punctuation("(中):") == "（中）："
+    assert steps.cjk_punctuation("( 中文 )") == "（中文）"
+
+
 def test_cjk_punctuation_not_inside_code_urls_or_math():
-    for text in ["见 `f(中,文)` 函数", "见 https://x.com/中,文", "式 $f(中,b)$ 中", "```\nprint(中,文)\n```"]:
+    for text in ["见 `f(中,文)` 函数", "见 https://x.com/中,文", "式 $f(中,b)$ 中", "式$f(中,b)$中", "```\nprint(中,文)\n```"]:
         assert steps.cjk_punctuation(text) == text
     # ASCII text keeps ASCII punctuation.
     assert steps.cjk_punctuation("a, b? (c)") == "a, b? (c)"
@@ -181,6 +186,9 @@ def test_cjk_latin_spacing_adds_spaces():
     assert steps.cjk_latin_spacing("本科生找LLM相关实习") == "本科生找 LLM 相关实习"
     assert steps.cjk_latin_spacing("靠近255") == "靠近 255"
     assert steps.cjk_latin_spacing("用`torch`实现") == "用 `torch` 实现"
+    assert steps.cjk_latin_spacing("其中$d_k$是维度") == "其中 $d_k$ 是维度"
+    # a stray backtick is not paired with the next code span's backtick
+    assert steps.cjk_latin_spacing("中 `中`1`") == "中 `中`1`"
 
 
 def test_cjk_latin_spacing_not_inside_code_math_or_urls():
@@ -231,11 +239,20 @@ def test_strip_question_numbering_keeps_text_that_is_only_a_number():
 @pytest.mark.parametrize("raw, expected", [
     ("1.2 什么是 LoRA?", "什么是 LoRA?"),
     ("2.5D 是什么?", "2.5D 是什么?"),
-    ("**Adam** 和 **SGD** 的区别？", "**Adam** 和 **SGD** 的区别？"),
     ("*问题*：", "问题"),
+    ("**1.** 问题", "问题"),
+    ("10.2 xx", "xx"),
 ])
 def test_strip_numbering_and_emphasis_do_not_mangle(raw, expected):
     assert steps.strip_emphasis_wrapper(steps.strip_question_numbering(raw)) == expected
+
+
+def test_strip_numbering_never_splits_bold_terms():
+    # Two bold terms are not one "**…**" wrapper: the words must not keep half a marker.
+    for step in (steps.strip_question_numbering, steps.strip_emphasis_wrapper, clean_question):
+        out = step("**Adam** 和 **SGD** 的区别？")
+        assert "Adam**" not in out and "**和" not in out and out.count("**") % 2 == 0, out
+        assert "Adam" in out and "SGD" in out
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -250,7 +267,6 @@ def test_strip_emphasis_wrapper(raw, expected):
 
 
 @pytest.mark.parametrize("text", [
-    "**Adam** 和 **SGD** 的区别？",
     "为什么 **LoRA** 有效？",
     "没有强调",
     "a*b*c",

@@ -46,9 +46,15 @@ def test_reimport_never_clobbers_a_hand_edited_note(imported: Path, tmp_path: Pa
     note.blocks[0].text += "\n\n（人工补充的一段话。）"
     note.question = note.question.rstrip("？") + "（人工改写）？"
     path.write_text(render_note(note), encoding="utf-8")
-    edited = path.read_bytes()
     run_import(root, [e["id"] for e in ENTRIES])
-    assert path.read_bytes() == edited
+    after = load_note(path)
+    # The edits survive; at most the source's original phrasing is merged back in as an alias.
+    assert after.question == note.question
+    assert after.blocks[0].text == note.blocks[0].text
+    assert [b.text for b in after.blocks] == [b.text for b in note.blocks]
+    merged = path.read_bytes()
+    assert run_import(root, [e["id"] for e in ENTRIES]).written == []
+    assert path.read_bytes() == merged
     assert len(list((root / "notes").rglob("*.md"))) == len(list((imported / "notes").rglob("*.md")))
 
 

@@ -110,11 +110,11 @@ def test_italic_numbered_answers_repeater(parsed):
 
 def test_numbered_range_sections(parsed):
     article = parsed[3]
-    first = _answered(article, "全参数微调显存需求")
-    assert first.question == "**全参数微调显存需求：**" and first.line == 179
+    first = next(i for i in article.items if i.line == 179)
+    assert first.question.startswith("如果想要在某个模型基础上做")  # the listed question, not the label
     assert first.answer.startswith("全参数微调的显存需求通常与模型的大小")
     assert first.section == "LLM微调面"
-    second = _answered(article, "SFT之后LLM傻了的原因")
+    second = _answered(article, "为什么SFT之后感觉LLM傻了")
     assert second.answer.splitlines()[1].startswith("- **任务特定化**")
     last = _answered(article, "微调大模型的一些建议")
     assert "1. **选择合适的预训练模型**" in last.answer
@@ -271,7 +271,8 @@ def test_range_heading_matches_by_number():
     assert uncovered_lines(lines, article) == []
     answered = [i for i in article.items if i.answer]
     assert [(i.question, i.line, i.end_line) for i in answered] == [
-        ("**显存：**", 9, 9), ("**好处：**", 10, 11), ("**迭代实验：**", 12, 12)]
+        # a short label restating a listed question takes the listed question's words
+        ("如果想要做全参数微调，究竟需要多少显存？", 9, 9), ("指令微调的好处？", 10, 11), ("模型参数迭代实验", 12, 12)]
     assert answered[1].answer == "更听话。\n- 泛化更好"
     assert all(i.section == "微调面" for i in article.items)
     assert any(d.start == 7 and d.reason == "navigation" for d in article.drops)  # "### 1-3"

@@ -244,7 +244,17 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
             keys.append(dedupe.QuestionKey(phrase))
             owners.append(("note", nid))
     previous = _previous_mapping(root, metas)
+    # The ledger says where an occurrence went last time: that note keeps it (its question may have
+    # been edited since), and the occurrence takes no part in clustering.
+    by_ledger: dict[str, list[Occurrence]] = {}
+    for o in all_occ:
+        prev = previous.get((o.source, o.line, o.alias))
+        if prev in existing:
+            by_ledger.setdefault(prev, []).append(o)
+    ledgered = {id(o) for group in by_ledger.values() for o in group}
     for i, o in enumerate(all_occ):
+        if id(o) in ledgered:
+            continue
         keys.append(dedupe.QuestionKey(o.question) if o.kind == "question" else dedupe.QuestionKey("§" + o.question))
         owners.append(("occ", i))
     taken = set(existing)
@@ -255,11 +265,6 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
         occ = [all_occ[owners[k][1]] for k in group if owners[k][0] == "occ"]
         if not occ:
             continue
-        # A note the ledger says this occurrence went to wins (its question may have been edited).
-        for o in occ:
-            prev = previous.get((o.source, o.line))
-            if prev in existing and prev not in note_ids:
-                note_ids.insert(0, prev)
         if note_ids:
             target = existing[note_ids[0]]
             if len(note_ids) > 1:
@@ -276,6 +281,12 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
             new_notes.append(note)
             for o in occ:
                 o.note_id = note.id
+
+    for nid in sorted(by_ledger):
+        if merge_into(existing[nid], by_ledger[nid]):
+            touched[nid] = existing[nid]
+        for o in by_ledger[nid]:
+            o.note_id = nid
 
     # Per-source report: a new note counts as "new" for the source of its first occurrence.
     order = {m.id: i for i, m in enumerate(metas)}
@@ -310,14 +321,14 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
     return result
 
 
-def _previous_mapping(root: Path, metas: list[SourceMeta]) -> dict[tuple[str, int], str]:
+def _previous_mapping(root: Path, metas: list[SourceMeta]) -> dict[tuple[str, int, str], str]:
     mapping = {}
     for meta in metas:
         path = ledger_dir(root) / f"{meta.id}.yml"
         if path.exists():
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for q in data.get("questions") or []:
-                mapping[(meta.id, int(q["line"]))] = q["note"]
+                mapping[(meta.id, int(q["line"]), str(q.get("text", "")))] = q["note"]
     return mapping
 
 

@@ -30,6 +30,7 @@ ALIAS_CHAIN: tuple[steps.Step, ...] = (
     steps.unwrap_links,
     steps.wiki_links,
     lambda t: steps.outside_protected(t, steps.ocr_fixes),
+    steps.single_line,  # before joining, so "中\n。" does not become "中 。" after the join
     lambda t: steps.outside_protected(t, steps.join_cjk_spaces),
     steps.strip_question_numbering,
     steps.strip_emphasis_wrapper,

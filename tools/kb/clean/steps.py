@@ -27,11 +27,11 @@ _PROTECTED = re.compile(
     r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$"  # fenced code
     r"|\$\$.+?\$\$"  # display math
     r"|`[^`\n]+`"  # inline code
-    r"|(?<![\\$\w])\$(?!\s)[^$\n]+?(?<!\s)\$(?![\w$])"  # inline math
+    r"|(?<![\\$A-Za-z0-9_])\$(?!\s)[^$\n]+?(?<!\s)\$(?![A-Za-z0-9_$])"  # inline math (ASCII \w: "中$x$" is math)
     r"|\]\([^)\s]*\)"  # link target
     r"|<https?://[^>]+>|https?://[^\s)\]>，。]+"  # URLs
 )
-_MATH = re.compile(r"(?s)\$\$.+?\$\$|(?<![\\$\w])\$(?!\s)[^$\n]+?(?<!\s)\$(?![\w$])")
+_MATH = re.compile(r"(?s)\$\$.+?\$\$|(?<![\\$A-Za-z0-9_])\$(?!\s)[^$\n]+?(?<!\s)\$(?![A-Za-z0-9_$])")
 
 
 @lru_cache(maxsize=None)
@@ -141,6 +141,10 @@ def cjk_punctuation(text: str) -> str:
     cls = "".join(re.escape(k) for k in marks)
 
     def prose(s: str) -> str:
+        if cfg.get("parens_around_cjk"):  # first, so that "(中文):" becomes "（中文）：" in one pass
+            n = 1
+            while n:  # innermost first: "((中))" → "（（中））"
+                s, n = re.subn(f"\\( *([^()\\n]*?[{CJK}][^()\\n]*?) *\\)", r"（\1）", s)
         s = re.sub(f"(?<=[{CJK}）】”])([{cls}])(?=\\s|$|[^\\w/]|[{CJK}A-Za-z0-9])",
                    lambda m: marks[m.group(1)], s, flags=re.M)
         before = cfg.get("before_cjk", {})
@@ -148,8 +152,7 @@ def cjk_punctuation(text: str) -> str:
             bcls = "".join(re.escape(k) for k in before)
             s = re.sub(f"([{bcls}])(?=[{CJK}])", lambda m: before[m.group(1)], s)
         s = re.sub(f"([，。、：；？！]) +(?=[{CJK}])", r"\1", s)  # full-width marks carry their own space
-        if cfg.get("parens_around_cjk"):
-            s = re.sub(f"\\(([^()\\n]*[{CJK}][^()\\n]*)\\)", r"（\1）", s)
+        s = re.sub(f"(?<=[{CJK}]) +(?=[，。、：；？！])", "", s)  # "中 :中" → "中：中", as join_cjk_spaces does
         return s
     return outside_protected(text, prose)
 
@@ -161,11 +164,21 @@ def cjk_latin_spacing(text: str) -> str:
         s = re.sub(f"([A-Za-z0-9`$\\])%])([{CJK}])", r"\1 \2", s)
         # keep Markdown link/emphasis syntax tight: "[ text]" never appears, but "** 粗" may
         return s
-    out = outside_protected(text, prose)
-    # Protected spans (math, inline code) adjacent to CJK also get a space around them.
-    out = re.sub(f"([{CJK}])(`[^`\\n]+`|\\$[^$\\n]+\\$)", r"\1 \2", out)
-    out = re.sub(f"(`[^`\\n]+`|\\$[^$\\n]+\\$)([{CJK}])", r"\1 \2", out)
-    return out
+    # Inline code and inline math adjacent to CJK also get a space around them. Use the spans that
+    # _PROTECTED found (a second regex would pair a stray backtick with the next span's one).
+    out, pos = [], 0
+    for m in _PROTECTED.finditer(text):
+        span = m.group(0)
+        inline = span[0] in "`$" and not span.startswith(("```", "$$"))
+        before = prose(text[pos:m.start()])
+        if inline and before and CJK_RE.match(before[-1]):
+            before += " "
+        out += [before, span]
+        pos = m.end()
+        if inline and CJK_RE.match(text[pos:pos + 1]):
+            out.append(" ")
+    out.append(prose(text[pos:]))
+    return "".join(out)
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -173,7 +186,7 @@ def cjk_latin_spacing(text: str) -> str:
 _NUMBERING = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?"
     r"(?:\d+(?:\.\d+)*\s+(?=\S)"  # "4.1.1 问题" / "2 问题"
-    r"|(?:\d+(?:\.\d+)*|[a-zA-Z]\+?|[一二三四五六七八九十]+)\s*[.、．)）:：]\s*"  # "1. " "a." "一、"
+    r"|(?:\d+(?:\.\d+)*|[a-zA-Z]\+?|[一二三四五六七八九十]+)\s*[.、．)）:：](?!\d)\s*"  # "1. " "a." "一、"
     r"|（\d+）|\(\d+\))"
 )
 
@@ -182,7 +195,7 @@ def strip_question_numbering(text: str) -> str:
     """``1. 问题`` / ``a.问题`` / ``一、问题`` / ``- [x] 3. 问题`` → ``问题`` (questions only)."""
     t = text.strip()
     t = re.sub(r"^#+\s*", "", t)
-    t = re.sub(r"^\*+|\*+$", "", t).strip()
+    t = strip_emphasis_wrapper(t)
     stripped = _NUMBERING.sub("", t, count=1)
     # "I.Bert" is an OCR'd "l." enumeration; do not strip a bare English word like "LoRA."
     return stripped.strip() if stripped.strip() else t
@@ -192,7 +205,7 @@ def strip_emphasis_wrapper(text: str) -> str:
     """A question written as ``**…？**`` or ``*…？*`` loses the wrapper."""
     t = text.strip()
     m = re.fullmatch(r"(\*{1,2}|_{1,2})(.+?)\1[:：]?", t)
-    if m:
+    if m and m.group(1) not in m.group(2):  # "**A** 和 **B**" is not one wrapper
         return m.group(2).strip()
     # "**Term** 是什么？" keeps its words; an unbalanced leading "**" is dropped.
     t = re.sub(r"^\*\*([^*]+)\*\*", r"\1", t)
