@@ -57,7 +57,8 @@ def test_residue_and_quality_never_crash(text):
 # Chinese, a few Latin letters and digits, spaces/newlines and the punctuation/markup the typography
 # steps rewrite. Code-looking lines, `$`, backticks and link syntax are left out here: they are
 # covered by the no-crash properties and by unit tests.
-IDEM_TEXT = st.text(alphabet=list("中文模型的 abxyAB12 \n,?:;!()（），。？*"), max_size=60)
+IDEM_TEXT = st.text(alphabet=list("中文模型的 abxyAB12 \n,?:;!()（），。？*"), max_size=60).map(
+    lambda t: "\n".join(line.lstrip() for line in t.split("\n")))  # see MARKUP_TEXT below
 
 
 @SETTINGS

@@ -42,10 +42,10 @@ def test_every_question_line_maps_to_a_note_or_ledger_entry(entry: dict) -> None
 
 def test_no_two_notes_hold_the_same_question() -> None:
     from kb.dedupe import QuestionKey
-    seen: dict[str, str] = {}
+    phrases = []
     for p in iter_note_paths(REPO / "notes"):
         note = load_note(p)
-        for phrase in {note.question, *note.aliases}:
-            key = QuestionKey(phrase).norm
-            assert seen.get(key, note.id) == note.id, f"'{phrase}' is in {seen[key]} and {note.id}"
-            seen[key] = note.id
+        phrases.extend((note.id, phrase, QuestionKey(phrase)) for phrase in {note.question, *note.aliases})
+    clashes = [f"{a[0]} “{a[1]}” ~ {b[0]} “{b[1]}”" for i, a in enumerate(phrases) for b in phrases[i + 1:]
+               if a[0] != b[0] and a[2].same_question(b[2])]
+    assert not clashes, "notes holding the same question (merge them with kb merge):\n" + "\n".join(clashes)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sitebuild import build_fixture_site  # noqa: E402
+from sitebuild import build_fixture_site
 
 
 @pytest.fixture(scope="session")

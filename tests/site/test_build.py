@@ -5,8 +5,9 @@ import re
 
 
 def test_every_question_is_its_own_search_entry(fixture_site):
-    from kb.generate.inputs import load_inputs
     from sitebuild import FIXTURE
+
+    from kb.generate.inputs import load_inputs
 
     index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = [d["location"] for d in index["docs"]]

@@ -93,6 +93,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .merge import MergeError, merge_notes
+
+    try:
+        changed = merge_notes(repo_root(), args.keep, args.drop)
+    except MergeError as exc:
+        print(f"kb merge: {exc}", file=sys.stderr)
+        return 1
+    print(f"kb merge: merged {', '.join(args.drop)} into {args.keep} ({len(changed)} files changed)")
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from .generate.site import generate
 
@@ -123,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("question", help="the question, in Chinese, e.g. \"什么是 KV Cache？\"")
     new.add_argument("--topic", help="topic id (default: suggested from the taxonomy rules)")
     new.set_defaults(func=cmd_new)
+
+    mrg = sub.add_parser("merge", help="fold notes holding the same question into one (keeps everything)")
+    mrg.add_argument("keep", help="id of the note to keep")
+    mrg.add_argument("drop", nargs="+", help="ids of the notes to fold into it and delete")
+    mrg.set_defaults(func=cmd_merge)
 
     gen = sub.add_parser("generate", help="write the generated site pages to a folder for inspection")
     gen.add_argument("--out", required=True, help="output folder")

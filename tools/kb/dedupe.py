@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import yaml
@@ -38,22 +39,46 @@ def jaccard(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
+def intents(question: str) -> frozenset[str]:
+    q = question.lower()
+    return frozenset(name for name, words in config().get("intents", {}).items() if any(w in q for w in words))
+
+
+def containment(a: str, b: str) -> float:
+    """Share of the shorter string's characters (with multiplicity) found in the longer one."""
+    short, long_ = sorted((a, b), key=len)
+    if not short:
+        return 0.0
+    pool = Counter(long_)
+    hit = 0
+    for ch, n in Counter(short).items():
+        hit += min(n, pool.get(ch, 0))
+    return hit / len(short)
+
+
 class QuestionKey:
     """Precomputed comparison data for one phrasing."""
 
-    __slots__ = ("norm", "grams", "terms")
+    __slots__ = ("norm", "grams", "terms", "intents")
 
     def __init__(self, question: str):
         self.norm = normalize(question)
         self.grams = bigrams(self.norm)
         self.terms = latin_terms(question)
+        self.intents = intents(question)
 
     def same_question(self, other: "QuestionKey") -> bool:
         if self.norm == other.norm:
             return True
-        if self.terms != other.terms:
+        if self.terms != other.terms or self.intents != other.intents:
             return False
-        return jaccard(self.grams, other.grams) >= config()["threshold"]
+        cfg = config()
+        sim = jaccard(self.grams, other.grams)
+        if sim >= cfg["threshold"]:
+            return True
+        short, long_ = sorted((len(self.norm), len(other.norm)))
+        return sim >= cfg.get("loose_threshold", 1.0) and long_ <= cfg.get("length_ratio", 1.0) * short and \
+            containment(self.norm, other.norm) >= cfg.get("containment", 1.0)
 
 
 def cluster(keys: list[QuestionKey]) -> list[list[int]]:

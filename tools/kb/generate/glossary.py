@@ -54,11 +54,11 @@ def term_regex(terms: list[Term]) -> re.Pattern | None:
     forms = sorted({f for t in terms for f in t.forms}, key=lambda f: (-len(f), f))
     if not forms:
         return None
-    return re.compile("|".join(f"(?:{form_pattern(f)})" for f in forms), re.I)
+    return re.compile("|".join(f"(?:{form_pattern(f)})" for f in forms), re.IGNORECASE)
 
 
 def mentions(term: Term, text: str) -> bool:
-    return any(re.search(form_pattern(f), text, re.I) for f in term.forms)
+    return any(re.search(form_pattern(f), text, re.IGNORECASE) for f in term.forms)
 
 
 def resolve_terms(terms: list[Term], notes: list[Note], on_error) -> list[Term]:
@@ -95,7 +95,7 @@ class TermLinker:
         if key in self.by_form:
             return self.by_form[key]
         for t in self.terms:  # forms matched across flexible whitespace
-            if any(re.fullmatch(form_pattern(f), text, re.I) for f in t.forms):
+            if any(re.fullmatch(form_pattern(f), text, re.IGNORECASE) for f in t.forms):
                 return t
         return None
 

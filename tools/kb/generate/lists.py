@@ -107,7 +107,6 @@ def render_tags(ctx: Context) -> str:
 
 
 def render_sources(ctx: Context) -> str:
-    page = "sources.md"
     counts: Counter = Counter()
     answers: Counter = Counter()
     for n in ctx.inputs.notes:

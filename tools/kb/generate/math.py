@@ -19,7 +19,7 @@ from latex2mathml.converter import convert
 
 from .mdtext import map_free
 
-DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
+DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 INLINE_RE = re.compile(r"(?<![\\$\w])\$(?![\s$])((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?![\d$])")
 TEXT_NODE_RE = re.compile(r">([^<]+)<")
 # Characters that Markdown's inline processors would act on inside the emitted HTML.
@@ -32,7 +32,7 @@ class MathError(ValueError):
 
 def check_tex(tex: str) -> None:
     depth = 0
-    for m in re.finditer(r"\\.|[{}]", tex, re.S):
+    for m in re.finditer(r"\\.|[{}]", tex, re.DOTALL):
         tok = m.group(0)
         if tok == "{":
             depth += 1

@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable
 
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 ATX_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")
 SETEXT_RE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
-HTML_HEADING_RE = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.S | re.I)
+HTML_HEADING_RE = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 
 # Inline constructs that rewrites leave alone (besides code): rendered math, links/images (with an
 # optional attr_list), autolinks, bare URLs, HTML tags, bold-only lines.
@@ -23,7 +23,7 @@ PROTECT_RE = re.compile(
     r"|<https?://[^>]+>|https?://[^\s<>()\]]+"
     r"|</?[A-Za-z][^<>]*>"
     r"|^[ \t]*\*\*[^\n]*\*\*[ \t]*$",
-    re.S | re.M,
+    re.DOTALL | re.MULTILINE,
 )
 
 

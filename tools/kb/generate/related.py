@@ -17,11 +17,11 @@ from ..model import Note
 from .glossary import Term, mentions
 
 TOP_K = 4
-MIN_SCORE = 0.12
+MIN_SCORE = 0.05
 MAX_FEATURES = 60  # per note: keeps the pairwise scoring sparse on thousands of notes
 CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
 LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*[A-Za-z0-9]|[A-Za-z]")
-CODE_RE = re.compile(r"```.*?```|`[^`]*`|<[^>]+>", re.S)
+CODE_RE = re.compile(r"```.*?```|`[^`]*`|<[^>]+>", re.DOTALL)
 STOP_LATIN = {"the", "a", "an", "of", "and", "or", "to", "in", "is", "for", "on", "with"}
 
 

@@ -11,8 +11,14 @@ from .context import Context, split_topics
 from .glossary import load_glossary, resolve_terms
 from .inputs import SiteInputs, load_inputs
 from .links import Location, edit_url
-from .lists import (render_glossary, render_home, render_sources, render_tags, render_topics_index,
-                    render_unanswered)
+from .lists import (
+    render_glossary,
+    render_home,
+    render_sources,
+    render_tags,
+    render_topics_index,
+    render_unanswered,
+)
 from .pages import render_topic_page
 from .problems import GenerationError, Problems
 from .related import compute_related
