@@ -45,7 +45,11 @@ def intents(question: str) -> frozenset[str]:
 
 
 def containment(a: str, b: str) -> float:
-    """Share of the shorter string's characters (with multiplicity) found in the longer one."""
+    """Share of the shorter string's characters (with multiplicity) found in the longer one.
+    Latin terms are already compared exactly, so only the Chinese characters count when both have some."""
+    ca, cb = re.sub(r"[\x00-\x7f]", "", a), re.sub(r"[\x00-\x7f]", "", b)
+    if len(ca) >= 2 and len(cb) >= 2:
+        a, b = ca, cb
     short, long_ = sorted((a, b), key=len)
     if not short:
         return 0.0

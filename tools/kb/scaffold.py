@@ -29,6 +29,16 @@ def find_existing(root: Path, question: str) -> Note | None:
     return None
 
 
+def _shown(root: Path, path: Path | None) -> str:
+    """A note's path as a contributor types it: relative to the repository root when possible."""
+    if path is None:
+        return "?"
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def new_note(root: Path, question: str, topic: str | None = None) -> Path:
     q = pipeline.clean_question(question)
     if not q:
@@ -41,7 +51,8 @@ def new_note(root: Path, question: str, topic: str | None = None) -> Path:
     existing = find_existing(root, q)
     if existing is not None:
         raise ScaffoldError(
-            f"this question already exists: {existing.path} (id: {existing.id}, “{existing.question}”) — "
+            f"this question already exists: {_shown(root, existing.path)} (id: {existing.id}, "
+            f"“{existing.question}”) — "
             f"improve that note instead, or add your wording to its aliases")
     topic = topic or classify.assign_topic(q)
     taken = {p.stem for p in iter_note_paths(notes_dir(root))}
