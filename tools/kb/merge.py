@@ -31,9 +31,12 @@ def _fold(keep: Note, drop: Note) -> None:
     keep.tags.extend(t for t in drop.tags if t not in keep.tags)
     keep.related.extend(r for r in drop.related if r not in keep.related and r != keep.id)
     keep.reviewed.extend(r for r in drop.reviewed if r not in keep.reviewed)
-    texts = {b.text.strip() for b in keep.blocks}
+    by_text = {b.text.strip(): b for b in keep.blocks}
     for b in drop.blocks:
-        if b.text.strip() not in texts and (b.content or not keep.blocks):
+        same = by_text.get(b.text.strip())
+        if same is not None and same.kind == b.kind:
+            same.sources.extend(s for s in b.sources if s not in same.sources)  # same text: credit both
+        elif b.content or not keep.blocks:
             keep.blocks.append(b)
     if keep.answers:
         keep.status = "answered" if "answered" in (keep.status, drop.status) else keep.status
