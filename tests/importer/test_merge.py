@@ -45,3 +45,15 @@ def test_merge_folds_one_note_into_another(tmp_path: Path) -> None:
     assert other.related == ["hallucination-a"] and "(q:hallucination-a)" in other.blocks[0].text
     ledger = (root / "sources/ledger/s004.yml").read_text(encoding="utf-8")
     assert ledger.startswith("# ledger\n") and "note: hallucination-a" in ledger
+
+
+def test_identical_answers_from_two_sources_become_one_block_crediting_both(tmp_path: Path) -> None:
+    root = make_root(tmp_path, [])
+    text = "有，只要能缓解梯度消失的问题就可以，例如调整初始化的尺度。"
+    _write(root, Note("transformer-a", "有其他方法不用除根号 $\\sqrt{d_k}$ 吗？", "transformer", "answered",
+                      [SourceRef("s000", "L66")], blocks=[Block("answer", ["s000"], text)]))
+    _write(root, Note("transformer-b", "有其他方法不用除根号吗？", "transformer", "answered",
+                      [SourceRef("s003", "L20")], blocks=[Block("answer", ["s003"], text)]))
+    merge_notes(root, "transformer-a", ["transformer-b"])
+    kept = load_note(root / "notes/transformer/transformer-a.md")
+    assert [b.sources for b in kept.blocks] == [["s000", "s003"]]

@@ -7,19 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from kb.clean.noise import filter_lines
-from kb.ingest.base import read_lines, uncovered_lines
+from kb.ingest.base import uncovered_lines
 from kb.ingest.registry import get_parser
+
+from .real_sources import parse_real
 
 SOURCE = Path(__file__).parents[2] / "sources" / "004_acbf0bdfff26ed00.txt"
 
 
 @pytest.fixture(scope="module")
 def parsed():
-    lines = read_lines(SOURCE.read_text(encoding="utf-8"))
-    kept, noise = filter_lines(lines, "dash_blog")
-    article = get_parser("dash_blog").parse(kept)
-    return lines, kept, noise, article
+    return parse_real("004_acbf0bdfff26ed00.txt", "dash_blog")
 
 
 def _item(article, question):

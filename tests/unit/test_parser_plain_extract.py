@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from kb.clean.noise import filter_lines
-from kb.ingest.base import read_lines, uncovered_lines
+from kb.ingest.base import claim_counts, read_lines, uncovered_lines
 from kb.ingest.registry import get_parser
 
 SOURCES = Path(__file__).parents[2] / "sources"
@@ -42,13 +41,7 @@ def test_registered():
 def test_every_line_claimed(parsed):
     lines, kept, noise, article = parsed
     assert uncovered_lines(kept, article) == []
-    claimed: Counter = Counter()
-    for item in article.items:
-        claimed.update(range(item.line, item.end_line + 1))
-    for prose in article.prose:
-        claimed.update(range(prose.line, prose.end_line + 1))
-    for drop in article.drops:
-        claimed.update(range(drop.start, drop.end + 1))
+    claimed = claim_counts(article)
     # only lines holding a glued question are shared (the previous item ends where the next starts)
     shared = {no for no, n in claimed.items() if n > 1 and any(l.no == no and l.text.strip() for l in kept)}
     assert shared == {64, 156, 218, 302}

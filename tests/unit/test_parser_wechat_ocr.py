@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from kb.clean.noise import filter_lines
-from kb.ingest.base import Line, ParseError, read_lines, uncovered_lines
+from kb.ingest.base import claim_counts, Line, ParseError, uncovered_lines
 from kb.ingest.registry import get_parser
+
+from .real_sources import parse_real
 
 SOURCE = Path(__file__).parents[2] / "sources" / "000_2050d7a661afd9d4.txt"
 
 
 @pytest.fixture(scope="module")
 def parsed():
-    lines = read_lines(SOURCE.read_text(encoding="utf-8"))
-    kept, noise = filter_lines(lines, "wechat_ocr")
-    article = get_parser("wechat_ocr").parse(kept)
-    return lines, kept, noise, article
+    return parse_real("000_2050d7a661afd9d4.txt", "wechat_ocr")
 
 
 def _item(article, fragment):
@@ -29,15 +26,6 @@ def _item(article, fragment):
     return matches[0]
 
 
-def _claims(article) -> Counter:
-    claimed: Counter = Counter()
-    for item in article.items:
-        claimed.update(range(item.line, item.end_line + 1))
-    for prose in article.prose:
-        claimed.update(range(prose.line, prose.end_line + 1))
-    for drop in article.drops:
-        claimed.update(range(drop.start, drop.end + 1))
-    return claimed
 
 
 def test_registered():
@@ -48,7 +36,7 @@ def test_registered():
 def test_every_line_claimed_once(parsed):
     lines, kept, noise, article = parsed
     assert uncovered_lines(kept, article) == []
-    claimed = _claims(article)
+    claimed = claim_counts(article)
     kept_nonblank = [line.no for line in kept if line.text.strip()]
     assert [no for no in kept_nonblank if claimed[no] > 1] == []  # no glued questions in this extraction
     for drop in noise:

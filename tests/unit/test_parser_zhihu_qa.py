@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kb.clean.noise import filter_lines
-from kb.ingest.base import Line, ParseError, read_lines, uncovered_lines
+from kb.ingest.base import claim_counts, Line, ParseError, read_lines, uncovered_lines
 from kb.ingest.parsers.zhihu_qa import similarity
 from kb.ingest.registry import get_parser
 
@@ -33,15 +33,6 @@ def _answered(article, needle):
     return found[0]
 
 
-def _claims(article):
-    claimed = Counter()
-    for item in article.items:
-        claimed.update(range(item.line, item.end_line + 1))
-    for prose in article.prose:
-        claimed.update(range(prose.line, prose.end_line + 1))
-    for drop in article.drops:
-        claimed.update(range(drop.start, drop.end + 1))
-    return claimed
 
 
 def _lines(text: str) -> list[Line]:
@@ -58,7 +49,7 @@ def test_registered():
 def test_every_line_claimed_exactly_once(parsed):
     lines, kept, noise, article = parsed
     assert uncovered_lines(kept, article) == []
-    claimed = _claims(article)
+    claimed = claim_counts(article)
     for drop in noise:
         claimed.update(range(drop.start, drop.end + 1))
     nonblank = [line.no for line in lines if line.text.strip()]

@@ -83,10 +83,10 @@ def _source_names(ctx: Context, block: Block, short: bool) -> str:
 
 def _from_line(ctx: Context, page: str, block: Block) -> str:
     if block.sources == ["project"]:
-        return "本站撰写的答案。\n{ .kb-from }"
+        return "本站撰写的答案。\n{ .kb-from data-search-exclude=\"true\" }"
     links = "、".join(f"[《{escape_inline(ctx.inputs.sources[s].title)}》]({rel(page, 'sources.md', s)})"
                      if s in ctx.inputs.sources else escape_inline(s) for s in block.sources)
-    return f"答案出自 {links}\n{{ .kb-from }}"
+    return f"答案出自 {links}\n{{ .kb-from data-search-exclude=\"true\" }}"
 
 
 def _erratum(ctx: Context, page: str, note: Note, block: Block) -> str:

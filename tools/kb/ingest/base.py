@@ -16,6 +16,7 @@ importer reports lines nobody claimed.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -75,16 +76,22 @@ def join_lines(lines: list[Line]) -> str:
     return "\n".join(line.text for line in lines).strip("\n")
 
 
-def uncovered_lines(lines: list[Line], parsed: ParsedArticle) -> list[Line]:
-    """Non-blank lines that no item, prose block or drop claims (should be none)."""
-    claimed: set[int] = set()
+def claim_counts(parsed: ParsedArticle) -> Counter:
+    """How many items, prose blocks and drops claim each line number."""
+    claimed: Counter = Counter()
     for item in parsed.items:
         claimed.update(range(item.line, item.end_line + 1))
     for prose in parsed.prose:
         claimed.update(range(prose.line, prose.end_line + 1))
     for drop in parsed.drops:
         claimed.update(range(drop.start, drop.end + 1))
-    return [line for line in lines if line.text.strip() and line.no not in claimed]
+    return claimed
+
+
+def uncovered_lines(lines: list[Line], parsed: ParsedArticle) -> list[Line]:
+    """Non-blank lines that no item, prose block or drop claims (should be none)."""
+    claimed = claim_counts(parsed)
+    return [line for line in lines if line.text.strip() and not claimed[line.no]]
 
 
 def read_lines(text: str) -> list[Line]:
