@@ -3,6 +3,10 @@
 All page content comes from ``kb.generate``; this file only adapts it to mkdocs events, so another
 builder (or ``kb generate --out DIR``) can use the same generator. Hooks are cached by
 ``mkdocs serve``: restart it after editing this file.
+
+Search: Material's indexer runs in a helper process (``kb.generate.search_worker``) while pages are
+still being rendered, and the index is written compact (``kb.generate.search_index``). If the helper
+cannot be used, Material indexes as usual and the index file is compacted after the build.
 """
 
 from __future__ import annotations
@@ -14,21 +18,92 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from kb.generate import search_worker
 from kb.generate.inputs import load_inputs
 from kb.generate.links import edit_url
-from kb.generate.search_index import compact_search_index
+from kb.generate.search_index import compact_search_index, dumps_index
 from kb.generate.site import build_site
 
 log = logging.getLogger("mkdocs.plugins.kb")  # under "mkdocs": counted by --strict
 _edit_urls: dict[str, str | None] = {}
 _repo_url = ""
+_root: Path | None = None
+_search = {"dicts": (None, None), "written": False}
+
+
+def _kb_root(config) -> Path:
+    return Path(os.environ.get("KB_ROOT") or Path(config.config_file_path).parent)
+
+
+def _search_plugin(config):
+    try:
+        from material.plugins.search.plugin import SearchPlugin
+    except ImportError:
+        return None
+    return next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
+
+
+def _dict_path(value: str | None, option: str) -> str | None:
+    if not value:
+        return None
+    path = os.path.normpath(value)
+    if not os.path.isfile(path):
+        log.warning(f"Configuration error for 'search.{option}': '{value}' does not exist.")
+        return None
+    return os.path.abspath(path)
+
+
+def _install_parallel_search(config) -> None:
+    """Take jieba away from Material's search plugin (so it is not loaded in this process) and make
+    the plugin's index forward pages to the helper process."""
+    plugin = _search_plugin(config)
+    _search["written"] = False
+    if plugin is None or not plugin.config.enabled:
+        return
+    from material.plugins.search import plugin as material_search
+
+    _search["dicts"] = (_dict_path(plugin.config.jieba_dict, "jieba_dict"),
+                        _dict_path(plugin.config.jieba_dict_user, "jieba_dict_user"))
+    plugin.config.jieba_dict = None
+    plugin.config.jieba_dict_user = None
+    base = material_search.SearchIndex
+    if getattr(base, "kb_parallel", False):
+        return
+
+    class ParallelSearchIndex(base):
+        kb_parallel = True
+
+        def __init__(self, **cfg):
+            super().__init__(**cfg)
+            keep = {k: cfg[k] for k in ("lang", "separator", "pipeline", "fields") if k in cfg}
+            self.worker = search_worker.get_worker(keep, *_search["dicts"])
+
+        def add_entry_from_context(self, page):
+            if (page.meta.get("search") or {}).get("exclude"):
+                return
+            self.worker.add(page)
+
+        def generate_search_index(self, prev):
+            self.entries = self.worker.collect()
+            super().generate_search_index(prev)  # merges with the previous index under --dirty
+            config = {k: self.config[k] for k in ("lang", "separator", "pipeline", "fields")}
+            _search["written"] = True
+            return dumps_index({"config": config, "docs": self.entries})
+
+    material_search.SearchIndex = ParallelSearchIndex
+
+
+@event_priority(100)  # before Material's search plugin reads its configuration
+def on_config(config):
+    _install_parallel_search(config)
+    return config
 
 
 def on_files(files, config):
-    global _edit_urls, _repo_url
-    root = Path(os.environ.get("KB_ROOT") or Path(config.config_file_path).parent)
+    global _edit_urls, _repo_url, _root
+    _root = _kb_root(config)
     kb_extra = config.extra.get("kb") or {}
-    inputs = load_inputs(root, repo_url=kb_extra.get("repo_url"), docs_dir=Path(config.docs_dir))
+    inputs = load_inputs(_root, repo_url=kb_extra.get("repo_url"), docs_dir=Path(config.docs_dir))
     site = build_site(inputs)
     for problem in site.problems.items:  # errors and warnings both fail `mkdocs build --strict`
         (log.error if problem.level == "error" else log.warning)(str(problem))
@@ -67,4 +142,17 @@ def on_page_context(context, page, config, nav):
 
 @event_priority(-50)  # after search writes the index, before the offline plugin inlines it (-100)
 def on_post_build(config):
-    compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+    if not _search["written"]:  # Material indexed in this process: compact its file instead
+        compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+
+
+def on_serve(server, config, builder):
+    """Also watch the notes being built when KB_ROOT points outside the repository."""
+    notes = _kb_root(config) / "notes"
+    if notes.is_dir():
+        server.watch(str(notes))
+    return server
+
+
+def on_shutdown():
+    search_worker.stop_worker()

@@ -179,14 +179,15 @@ def _source_refs(occ: list[Occurrence]) -> list[SourceRef]:
     return refs
 
 
-def _aliases(question: str, occ: list[Occurrence]) -> list[str]:
+def _aliases(question: str, occ: list[Occurrence], known: tuple[str, ...] = ()) -> list[str]:
+    """Other phrasings, in source order; two phrasings that clean to the same question are one."""
+    seen = {pipeline.clean_question(k) for k in (question, *known)}
     out: list[str] = []
     for o in sorted(occ, key=lambda o: (o.source, o.line)):
-        a = o.alias
-        if a and a != question and a not in out and dedupe.normalize(a) != dedupe.normalize(question):
-            out.append(a)
-        elif a and a != question and a not in out and pipeline.clean_question(a) != question:
-            out.append(a)
+        key = pipeline.clean_question(o.alias) if o.alias else ""
+        if key and key not in seen:
+            seen.add(key)
+            out.append(o.alias)
     return out
 
 
@@ -198,12 +199,9 @@ def merge_into(note: Note, occ: list[Occurrence]) -> bool:
         if (ref.source, ref.locator) not in have_refs:
             note.sources.append(ref)
             changed = True
-    known = {note.question, *note.aliases}
-    for a in _aliases(note.question, occ):
-        if a not in known:
-            note.aliases.append(a)
-            known.add(a)
-            changed = True
+    for a in _aliases(note.question, occ, tuple(note.aliases)):
+        note.aliases.append(a)
+        changed = True
     answered_by = {s for b in note.blocks for s in b.sources}
     for b in answer_blocks(occ):
         if not set(b.sources) & answered_by:
@@ -248,7 +246,9 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
     # been edited since), and the occurrence takes no part in clustering.
     by_ledger: dict[str, list[Occurrence]] = {}
     for o in all_occ:
-        prev = previous.get((o.source, o.line, o.alias))
+        entries = previous.get((o.source, o.line), [])
+        # one occurrence per line is the rule; a line holding two questions is told apart by its text
+        prev = entries[0][1] if len(entries) == 1 else next((n for txt, n in entries if txt == o.alias), None)
         if prev in existing:
             by_ledger.setdefault(prev, []).append(o)
     ledgered = {id(o) for group in by_ledger.values() for o in group}
@@ -321,14 +321,14 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
     return result
 
 
-def _previous_mapping(root: Path, metas: list[SourceMeta]) -> dict[tuple[str, int, str], str]:
+def _previous_mapping(root: Path, metas: list[SourceMeta]) -> dict[tuple[str, int], list[tuple[str, str]]]:
     mapping = {}
     for meta in metas:
         path = ledger_dir(root) / f"{meta.id}.yml"
         if path.exists():
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for q in data.get("questions") or []:
-                mapping[(meta.id, int(q["line"]), str(q.get("text", "")))] = q["note"]
+                mapping.setdefault((meta.id, int(q["line"])), []).append((str(q.get("text", "")), q["note"]))
     return mapping
 
 

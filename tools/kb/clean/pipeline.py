@@ -40,6 +40,7 @@ ALIAS_CHAIN: tuple[steps.Step, ...] = (
 QUESTION_CHAIN: tuple[steps.Step, ...] = ALIAS_CHAIN + (
     steps.cjk_punctuation,
     steps.cjk_latin_spacing,
+    steps.strip_question_numbering,  # "1问题" only shows its numbering once spaced: strip again
     steps.single_line,
     steps.question_mark,
 )

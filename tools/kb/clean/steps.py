@@ -185,8 +185,9 @@ def cjk_latin_spacing(text: str) -> str:
 
 _NUMBERING = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?"
-    r"(?:\d+(?:\.\d+)*\s+(?=\S)"  # "4.1.1 问题" / "2 问题"
-    r"|(?:\d+(?:\.\d+)*|[a-zA-Z]\+?|[一二三四五六七八九十]+)\s*[.、．)）:：](?!\d)\s*"  # "1. " "a." "一、"
+    r"(?:\d+(?:\.\d+)*\s+(?=[^\s种个张块条位层次倍步类维卡台项点篇轮句字亿万千百])"  # "4.1.1 问题"; not "3 种方法"
+    r"|(?:\d+(?:\.\d+)*|[a-zA-Z]\+?)\s*(?:[.．](?!\d)|[、)）:：])\s*"  # "1. " "a." but not "2.5D"
+    r"|[一二三四五六七八九十]+\s*[、.．)）:：]\s*"  # "一、3D 并行"
     r"|（\d+）|\(\d+\))"
 )
 
@@ -356,6 +357,6 @@ def paragraph_breaks(text: str) -> str:
 def question_mark(text: str) -> str:
     """A Chinese question ends with the full-width ？ even when the source typed '?'."""
     t = text.rstrip()
-    if CJK_RE.search(t) and t.endswith("?"):
-        return t[:-1] + "？"
+    if CJK_RE.search(t) and t.endswith(("?", "？")):
+        return t[:-1].rstrip() + "？"
     return t

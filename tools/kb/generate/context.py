@@ -45,8 +45,19 @@ class Context:
     def linker(self) -> TermLinker:
         return TermLinker(self.terms)
 
+    @cached_property
+    def tags_by_id(self) -> dict[str, Tag]:
+        return {t.id: t for t in reversed(self.inputs.tags)}  # the first of equal ids wins
+
     def tag(self, tag_id: str) -> Tag | None:
-        return next((t for t in self.inputs.tags if t.id == tag_id), None)
+        return self.tags_by_id.get(tag_id)
+
+    @cached_property
+    def parts_by_topic(self) -> dict[str, list[TopicPart]]:
+        out: dict[str, list[TopicPart]] = {}
+        for p in self.parts:
+            out.setdefault(p.topic.id, []).append(p)
+        return out
 
     @cached_property
     def experience_tags(self) -> set[str]:

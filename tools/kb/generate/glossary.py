@@ -31,6 +31,18 @@ class Term:
     def forms(self) -> list[str]:
         return [self.term, *self.aliases]
 
+    @property
+    def pattern(self) -> re.Pattern:
+        """All surface forms as one compiled regex (compiled once: ``mentions`` runs per note)."""
+        key = tuple(self.forms)
+        cached = _PATTERNS.get(key)
+        if cached is None:
+            cached = _PATTERNS[key] = re.compile("|".join(f"(?:{form_pattern(f)})" for f in key), re.IGNORECASE)
+        return cached
+
+
+_PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
+
 
 def load_glossary(path: Path) -> list[Term]:
     if not path.is_file():
@@ -58,7 +70,7 @@ def term_regex(terms: list[Term]) -> re.Pattern | None:
 
 
 def mentions(term: Term, text: str) -> bool:
-    return any(re.search(form_pattern(f), text, re.IGNORECASE) for f in term.forms)
+    return term.pattern.search(text) is not None
 
 
 def resolve_terms(terms: list[Term], notes: list[Note], on_error) -> list[Term]:

@@ -49,7 +49,7 @@ def _topic_cards(ctx: Context) -> str:
         if part.topic.id in seen:
             continue
         seen.add(part.topic.id)
-        notes = [n for p in ctx.parts if p.topic.id == part.topic.id for n in p.notes]
+        notes = [n for p in ctx.parts_by_topic[part.topic.id] for n in p.notes]
         answered = sum(n.status == "answered" for n in notes)
         lines += [
             f"-   **[{escape_inline(part.topic.name)}]({part.uri})**",
@@ -73,7 +73,7 @@ def render_unanswered(ctx: Context) -> str:
              "在 GitHub 上编辑后提交 PR 即可（格式见[参与贡献](contributing.md)）。", ""]
     total = 0
     for topic in ctx.inputs.taxonomy.topics:
-        todo = [n for p in ctx.parts if p.topic.id == topic.id for n in p.notes if n.status != "answered"]
+        todo = [n for p in ctx.parts_by_topic.get(topic.id, []) for n in p.notes if n.status != "answered"]
         if not todo:
             continue
         total += len(todo)
@@ -95,10 +95,17 @@ def render_tags(ctx: Context) -> str:
     notes = [n for p in ctx.parts for n in p.notes]  # site order
     exp = ctx.experience_tags
     ordered = [t for t in ctx.inputs.tags if t.id in exp] + [t for t in ctx.inputs.tags if t.id not in exp]
+    by_tag: dict[str, list[Note]] = {}
+    interview: list[Note] = []
+    for n in notes:  # one pass over the notes, not one per tag
+        for t in dict.fromkeys(n.tags):
+            by_tag.setdefault(t, []).append(n)
+        if exp & set(n.tags):
+            interview.append(n)
     for tag in ordered:
-        tagged = [n for n in notes if tag.id in n.tags]
+        tagged = by_tag.get(tag.id, [])
         if tag.id == "面经":  # 面经 lists every interview question together, whatever company tag it has
-            tagged = [n for n in notes if exp & set(n.tags)]
+            tagged = interview
         lines += [f"## {escape_inline(tag.name)} {{ #{tag_anchor(tag.id)} }}", "",
                   f"{escape_inline(tag.description)} · {len(tagged)} 题", "{ .kb-tag-summary }", ""]
         lines += [f"- {_q_link(ctx, page, n)} · {escape_inline(ctx.topic_name(n.topic))}" for n in tagged]
@@ -150,7 +157,7 @@ def render_topics_index(ctx: Context) -> str:
         return "\n".join(lines + ["还没有收录题目。", ""])
     lines += ["| 主题 | 题数 | 已解答 |", "| --- | --- | --- |"]
     for topic in ctx.inputs.taxonomy.topics:
-        parts = [p for p in ctx.parts if p.topic.id == topic.id]
+        parts = ctx.parts_by_topic.get(topic.id, [])
         if not parts:
             continue
         notes = [n for p in parts for n in p.notes]

@@ -27,7 +27,7 @@ def render_topic_page(ctx: Context, part: TopicPart) -> str:
         "",
     ]
     if part.count > 1:
-        others = [p for p in ctx.parts if p.topic.id == part.topic.id]
+        others = ctx.parts_by_topic[part.topic.id]
         nav = " · ".join(f"**第 {p.index} 部分**" if p is part else f"[第 {p.index} 部分]({rel(part.uri, p.uri)})"
                          for p in others)
         lines += [f"本主题分为 {part.count} 部分：{nav}", "{ .kb-parts }", ""]

@@ -19,6 +19,11 @@ from .glossary import Term, mentions
 TOP_K = 4
 MIN_SCORE = 0.05
 MAX_FEATURES = 60  # per note: keeps the pairwise scoring sparse on thousands of notes
+# Per feature / tag / term, at most this many notes are visited when scoring one note, so the work
+# grows linearly with the number of notes instead of quadratically. A feature shared by more notes
+# keeps its highest-weighted ones (a feature that common has a low weight anyway); a tag or term
+# shared by more notes only adds its bonus to candidates already found through the text.
+MAX_POSTINGS = 256
 CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
 LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*[A-Za-z0-9]|[A-Za-z]")
 CODE_RE = re.compile(r"```.*?```|`[^`]*`|<[^>]+>", re.DOTALL)
@@ -57,9 +62,14 @@ def compute_related(notes: list[Note], terms: list[Term], experience_tags: set[s
     for i, vec in enumerate(vectors):
         for f, v in vec.items():
             postings[f].append((i, v))
+    for f, plist in postings.items():
+        if len(plist) > MAX_POSTINGS:
+            plist.sort(key=lambda iv: (-iv[1], iv[0]))
+            del plist[MAX_POSTINGS:]
 
     tag_df = Counter(t for note in notes for t in set(note.tags) if t not in experience_tags)
     note_terms = [{t.term for t in terms if mentions(t, note.question)} for note in notes]
+    note_tags = [set(note.tags) for note in notes]
     tag_postings: dict[str, list[int]] = defaultdict(list)
     term_postings: dict[str, list[int]] = defaultdict(list)
     for j, other in enumerate(notes):
@@ -76,13 +86,24 @@ def compute_related(notes: list[Note], terms: list[Term], experience_tags: set[s
                 if j != i:
                     scores[j] += v * u
         for t in sorted(set(note.tags) - experience_tags):
-            for j in tag_postings[t]:
-                if j != i:
-                    scores[j] += 0.15 * (1 - tag_df[t] / n)
+            bonus = 0.15 * (1 - tag_df[t] / n)
+            if len(tag_postings[t]) <= MAX_POSTINGS:
+                for j in tag_postings[t]:
+                    if j != i:
+                        scores[j] += bonus
+            else:
+                for j in list(scores):
+                    if t in note_tags[j]:
+                        scores[j] += bonus
         for term in sorted(note_terms[i]):
-            for j in term_postings[term]:
-                if j != i:
-                    scores[j] += 0.2
+            if len(term_postings[term]) <= MAX_POSTINGS:
+                for j in term_postings[term]:
+                    if j != i:
+                        scores[j] += 0.2
+            else:
+                for j in list(scores):
+                    if term in note_terms[j]:
+                        scores[j] += 0.2
         ranked = sorted(((round(s, 6), notes[j].id) for j, s in scores.items() if s >= MIN_SCORE),
                         key=lambda x: (-x[0], x[1]))
         chosen = [r for r in note.related if r != note.id]
