@@ -28,7 +28,7 @@ log = logging.getLogger("mkdocs.plugins.kb")  # under "mkdocs": counted by --str
 _edit_urls: dict[str, str | None] = {}
 _repo_url = ""
 _root: Path | None = None
-_search = {"dicts": (None, None), "written": False}
+_search = {"dicts": (None, None), "written": False, "plugin": None}
 
 
 def _kb_root(config) -> Path:
@@ -58,6 +58,7 @@ def _install_parallel_search(config) -> None:
     the plugin's index forward pages to the helper process."""
     plugin = _search_plugin(config)
     _search["written"] = False
+    _search["plugin"] = plugin
     if plugin is None or not plugin.config.enabled:
         return
     from material.plugins.search import plugin as material_search
@@ -79,8 +80,9 @@ def _install_parallel_search(config) -> None:
             self.worker = search_worker.get_worker(keep, *_search["dicts"])
 
         def add_entry_from_context(self, page):
-            if (page.meta.get("search") or {}).get("exclude"):
+            if getattr(page, "kb_indexed", False) or (page.meta.get("search") or {}).get("exclude"):
                 return
+            page.kb_indexed = True
             self.worker.add(page)
 
         def generate_search_index(self, prev):
@@ -138,6 +140,18 @@ def on_page_context(context, page, config, nav):
     uri = page.file.src_uri
     page.edit_url = _edit_urls[uri] if uri in _edit_urls else edit_url(_repo_url, f"docs/{uri}")
     return context
+
+
+@event_priority(-100)  # after anything else changes the page's HTML
+def on_page_content(html, page, config, files):
+    """Send the page to the search helper as soon as it is rendered: mkdocs renders every page's
+    Markdown before it runs any on_page_context, so indexing there would not overlap with rendering.
+    Material's own call in on_page_context then finds the page already indexed."""
+    index = getattr(_search.get("plugin"), "search_index", None)
+    if getattr(index, "kb_parallel", False):
+        page.content = html
+        index.add_entry_from_context(page)
+    return html
 
 
 @event_priority(-50)  # after search writes the index, before the offline plugin inlines it (-100)

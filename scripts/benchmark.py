@@ -35,10 +35,8 @@ import os
 import platform
 import re
 import resource
-import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile

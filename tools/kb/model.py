@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 STATUSES = ("answered", "partial", "unanswered")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster where libyaml exists
 BLOCK_KINDS = ("answer", "erratum")
 PROJECT = "project"
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -189,7 +190,7 @@ def parse_note(text: str, path: Path | None = None) -> Note:
     validates field values separately so it can report every problem at once."""
     fm_text, body, body_line = split_front_matter(text)
     try:
-        data = yaml.safe_load(fm_text) or {}
+        data = yaml.load(fm_text, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark else 1

@@ -78,14 +78,32 @@ def load_sources(path: Path) -> dict[str, Source]:
     return out
 
 
+# Parsed notes of the previous build, by path: `mkdocs serve` re-parses only the notes that changed
+# (the generator never modifies a Note). Keyed by mtime and size, so an edit is always picked up.
+_parsed: dict[Path, tuple[int, int, Note]] = {}
+
+
+def _load_cached(path: Path, cache: dict[Path, tuple[int, int, Note]]) -> Note:
+    st = path.stat()
+    hit = _parsed.get(path)
+    if hit is not None and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
+        note = hit[2]
+    else:
+        note = load_note(path)
+    cache[path] = (st.st_mtime_ns, st.st_size, note)
+    return note
+
+
 def load_notes(notes_dir: Path, problems: Problems) -> list[Note]:
+    global _parsed
     notes: list[Note] = []
     if not notes_dir.is_dir():
         return notes
     seen: dict[str, Path] = {}
+    cache: dict[Path, tuple[int, int, Note]] = {}
     for path in iter_note_paths(notes_dir):
         try:
-            note = load_note(path)
+            note = _load_cached(path, cache)
         except NoteFormatError as exc:
             problems.error(path, f"line {exc.line}: {exc.message} (run `kb check` for details)")
             continue
@@ -97,6 +115,7 @@ def load_notes(notes_dir: Path, problems: Problems) -> list[Note]:
             continue
         seen[note.id] = path
         notes.append(note)
+    _parsed = cache
     return notes
 
 

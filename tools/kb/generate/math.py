@@ -48,8 +48,34 @@ def check_tex(tex: str) -> None:
         raise MathError("\\begin/\\end environments do not match")
 
 
+# Formulas converted by the previous build and by this one. A build only reuses the previous
+# build's results (so `mkdocs serve` converts only new formulas, while a cold build's cost does not
+# depend on how often a formula repeats); ``next_build`` rotates the two.
+_previous: dict[tuple[str, bool], str | MathError] = {}
+_current: dict[tuple[str, bool], str | MathError] = {}
+
+
+def next_build() -> None:
+    global _previous, _current
+    _previous, _current = _current, {}
+
+
 def tex_to_mathml(tex: str, display: bool) -> str:
     """MathML for one formula; raises MathError when the formula cannot be rendered faithfully."""
+    key = (tex, display)
+    result = _previous.get(key)
+    if result is None:
+        try:
+            result = _tex_to_mathml(tex, display)
+        except MathError as exc:
+            result = exc
+    _current[key] = result
+    if isinstance(result, MathError):
+        raise MathError(str(result))
+    return result
+
+
+def _tex_to_mathml(tex: str, display: bool) -> str:
     tex = tex.strip()
     check_tex(tex)
     try:

@@ -115,7 +115,8 @@ _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>#|{}])")
 def escape_inline(text: str) -> str:
     """Escape text (a question, alias, title) for use in inline Markdown."""
     text = text.replace("&", "&amp;")
-    text = _ESCAPE_RE.sub(lambda m: "&lt;" if m.group(1) == "<" else "&gt;" if m.group(1) == ">" else "\\" + m.group(1), text)
+    entities = {"<": "&lt;", ">": "&gt;"}
+    text = _ESCAPE_RE.sub(lambda m: entities.get(m.group(1), "\\" + m.group(1)), text)
     return " ".join(text.split())
 
 

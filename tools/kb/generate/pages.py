@@ -135,7 +135,8 @@ def _footer(ctx: Context, page: str, note: Note, file: str) -> str:
         lines += ["相关问题：", "{ .kb-foot__title }", "", *items, ""]
     repo = ctx.inputs.repo_url
     lines += [
-        f"[:material-pencil-outline: 编辑此题]({edit_url(repo, file)}){{ .kb-action title=\"在 GitHub 上编辑 {file}\" }}"
+        f"[:material-pencil-outline: 编辑此题]({edit_url(repo, file)})"
+        f"{{ .kb-action title=\"在 GitHub 上编辑 {file}\" }}"
         f" [:material-message-alert-outline: 纠错/补充]({issue_url(repo, note.id, note.question, file)})"
         f"{{ .kb-action title=\"提交 issue\" }}",
         "",

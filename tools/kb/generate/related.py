@@ -9,6 +9,7 @@ questions. Ties break on the note id, so the result is stable between builds. A 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -52,10 +53,11 @@ def compute_related(notes: list[Note], terms: list[Term], experience_tags: set[s
     df: Counter = Counter()
     for c in counts:
         df.update(c.keys())
+    idf = {f: math.log((1 + n) / (1 + d)) for f, d in df.items() if d < n}
     vectors: list[dict[str, float]] = []
     for c in counts:
-        w = {f: (1 + math.log(tf)) * math.log((1 + n) / (1 + df[f])) for f, tf in c.items() if df[f] < n}
-        top = sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURES]
+        w = [(f, (1 + math.log(tf)) * idf[f]) for f, tf in c.items() if f in idf]
+        top = heapq.nsmallest(MAX_FEATURES, w, key=lambda kv: (-kv[1], kv[0]))
         norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
         vectors.append({f: v / norm for f, v in top})
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)

@@ -12,9 +12,15 @@ restarted when the search configuration or a jieba dictionary changes.
 
 from __future__ import annotations
 
+import atexit
 import logging
-import multiprocessing
 import os
+import pickle
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
 import traceback
 from types import SimpleNamespace
 
@@ -40,7 +46,13 @@ def page_payload(page) -> dict:
     return {"url": page.url, "title": str(page.title), "meta": meta, "content": page.content, "toc": _toc(page.toc)}
 
 
-def _serve(conn, search_config: dict, jieba_dict: str | None, jieba_dict_user: str | None) -> None:
+def _serve(inp, out, search_config: dict, jieba_dict: str | None, jieba_dict_user: str | None) -> None:
+    """The helper's loop: pickled ``(kind, data)`` requests on ``inp``, replies on ``out``."""
+
+    def send(obj) -> None:
+        pickle.dump(obj, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
     try:
         import jieba
 
@@ -57,13 +69,13 @@ def _serve(conn, search_config: dict, jieba_dict: str | None, jieba_dict_user: s
         compactor = Compactor(search_config.get("separator"))
         index = SearchIndex(**search_config)
     except Exception:
-        conn.send(("error", traceback.format_exc()))
+        send(("error", traceback.format_exc()))
         return
-    conn.send(("ready", None))
+    send(("ready", None))
     failed = None
     while True:
         try:
-            kind, data = conn.recv()
+            kind, data = pickle.load(inp)
         except EOFError:
             return
         if kind == "page":
@@ -71,67 +83,110 @@ def _serve(conn, search_config: dict, jieba_dict: str | None, jieba_dict_user: s
                 continue
             try:
                 start = len(index.entries)
-                data["content"] = exclude_chrome(data["content"])
+                path = data.pop("content_file")
+                with open(path, encoding="utf-8") as f:
+                    data["content"] = exclude_chrome(f.read())
+                os.unlink(path)
                 index.add_entry_from_context(SimpleNamespace(**data))
                 for entry in index.entries[start:]:
                     compactor.entry(entry)
             except Exception:
                 failed = traceback.format_exc()
         elif kind == "collect":
-            conn.send(("error", failed) if failed else ("entries", index.entries))
+            send(("error", failed) if failed else ("entries", index.entries))
             index.entries, failed = [], None
         elif kind == "stop":
             return
 
 
+def main() -> None:
+    """Entry point of the helper process (``python -m kb.generate.search_worker``)."""
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but replies may reach the reply pipe
+    search_config, jieba_dict, jieba_dict_user = pickle.load(inp)
+    _serve(inp, out, search_config, jieba_dict, jieba_dict_user)
+
+
 class SearchWorker:
     def __init__(self, search_config: dict, jieba_dict: str | None, jieba_dict_user: str | None):
         self.key = _key(search_config, jieba_dict, jieba_dict_user)
-        ctx = multiprocessing.get_context("spawn")  # no fork of a process that may run server threads
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, search_config, jieba_dict, jieba_dict_user),
-                                   name="kb-search-index", daemon=True)
-        self.process.start()
-        child.close()
+        self.tmp = tempfile.TemporaryDirectory(prefix="kb-search-")
+        # A plain subprocess, not multiprocessing: spawn would re-import the caller's __main__.
+        self.process = subprocess.Popen([sys.executable, "-m", "kb.generate.search_worker"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        # Pages are written to the pipe by a thread: the pipe holds 64 KB, a page is often more, and
+        # the main thread must go on rendering while the helper is still busy.
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.writer = threading.Thread(target=self._write, name="kb-search-index-writer", daemon=True)
+        self.writer.start()
+        self._send((search_config, jieba_dict, jieba_dict_user))
         self.ready = False
 
-    def add(self, page) -> None:
+    def _write(self) -> None:
+        while True:
+            obj = self.queue.get()
+            if obj is None:
+                return
+            try:
+                pickle.dump(obj, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                self.process.stdin.flush()
+            except (OSError, ValueError):  # the helper died; collect reports it
+                return
+
+    def _send(self, obj) -> None:
+        self.queue.put(obj)
+
+    def _recv(self):
         try:
-            self.conn.send(("page", page_payload(page)))
-        except OSError:  # the helper died (its error is reported by collect)
-            pass
+            return pickle.load(self.process.stdout)
+        except EOFError:
+            raise RuntimeError("search index helper exited unexpectedly (see the messages above)") from None
+
+    def add(self, page) -> None:
+        # The page's HTML goes through a file: writing it never waits for the helper, while a pipe
+        # (64 KB) would make this thread wait whenever the helper is busy with an earlier page.
+        payload = page_payload(page)
+        fd, path = tempfile.mkstemp(prefix="page-", suffix=".html", dir=self.tmp.name)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(payload.pop("content"))
+        payload["content_file"] = path
+        self._send(("page", payload))
 
     def collect(self) -> list[dict]:
         """All entries since the last collect, once the helper has indexed every page sent."""
         if not self.ready:
-            try:
-                kind, data = self.conn.recv()
-            except EOFError:
-                raise RuntimeError("search index helper exited unexpectedly") from None
+            kind, data = self._recv()
             if kind == "error":
                 raise RuntimeError(f"search index helper failed to start:\n{data}")
             self.ready = True
-        self.conn.send(("collect", None))
-        kind, data = self.conn.recv()
+        self._send(("collect", None))
+        kind, data = self._recv()
         if kind == "error":
             raise RuntimeError(f"search indexing failed:\n{data}")
         return data
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return self.process.poll() is None
 
     def stop(self) -> None:
+        self._send(("stop", None))
+        self.queue.put(None)
+        self.writer.join(timeout=5)
         try:
-            self.conn.send(("stop", None))
+            self.process.stdin.close()
         except (OSError, ValueError):
             pass
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.tmp.cleanup()
 
 
 def _key(search_config: dict, jieba_dict: str | None, jieba_dict_user: str | None) -> tuple:
-    return (repr(sorted(search_config.items())), jieba_dict, _mtime(jieba_dict), jieba_dict_user, _mtime(jieba_dict_user))
+    return (repr(sorted(search_config.items())), jieba_dict, _mtime(jieba_dict),
+            jieba_dict_user, _mtime(jieba_dict_user))
 
 
 def _mtime(path: str | None) -> float | None:
@@ -147,7 +202,8 @@ _worker: SearchWorker | None = None
 def get_worker(search_config: dict, jieba_dict: str | None, jieba_dict_user: str | None) -> SearchWorker:
     """The running helper for this configuration (started, or restarted after a change)."""
     global _worker
-    if _worker is not None and _worker.key == _key(search_config, jieba_dict, jieba_dict_user) and _worker.alive():
+    key = _key(search_config, jieba_dict, jieba_dict_user)
+    if _worker is not None and _worker.key == key and _worker.alive():
         return _worker
     stop_worker()
     _worker = SearchWorker(search_config, jieba_dict, jieba_dict_user)
@@ -159,3 +215,9 @@ def stop_worker() -> None:
     if _worker is not None:
         _worker.stop()
         _worker = None
+
+
+atexit.register(stop_worker)
+
+if __name__ == "__main__":
+    main()

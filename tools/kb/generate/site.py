@@ -11,6 +11,7 @@ from .context import Context, split_topics
 from .glossary import load_glossary, resolve_terms
 from .inputs import SiteInputs, load_inputs
 from .links import Location, edit_url
+from .math import next_build
 from .lists import (
     render_glossary,
     render_home,
@@ -57,10 +58,12 @@ def build_context(inputs: SiteInputs) -> Context:
 
 
 def build_site(inputs: SiteInputs) -> Site:
+    next_build()  # formula cache: reuse only what the previous build converted
     ctx = build_context(inputs)
     repo = inputs.repo_url
     pages = [GeneratedPage("index.md", render_home(ctx), edit_url(repo, "docs/index.md"))]
-    pages.append(GeneratedPage("topics/index.md", render_topics_index(ctx), edit_url(repo, "tools/kb/data/taxonomy.yml")))
+    taxonomy_url = edit_url(repo, "tools/kb/data/taxonomy.yml")
+    pages.append(GeneratedPage("topics/index.md", render_topics_index(ctx), taxonomy_url))
     pages += [GeneratedPage(p.uri, render_topic_page(ctx, p)) for p in ctx.parts]
     pages += [
         GeneratedPage("unanswered.md", render_unanswered(ctx)),
