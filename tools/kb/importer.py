@@ -309,8 +309,9 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
             path = note.path
         files[path] = render_note(note)
     for meta in metas:
-        files[ledger_dir(root) / f"{meta.id}.yml"] = render_ledger(meta, drops_by_source[meta.id],
-                                                                   [o for o in all_occ if o.source == meta.id])
+        source_lines = meta.path(root).read_text(encoding="utf-8").split("\n")
+        files[ledger_dir(root) / f"{meta.id}.yml"] = render_ledger(
+            meta, drops_by_source[meta.id], [o for o in all_occ if o.source == meta.id], source_lines)
     for path, text in sorted(files.items()):
         if path.exists() and path.read_text(encoding="utf-8") == text:
             result.unchanged += 1
@@ -332,7 +333,11 @@ def _previous_mapping(root: Path, metas: list[SourceMeta]) -> dict[tuple[str, in
     return mapping
 
 
-def render_ledger(meta: SourceMeta, drops: list[Drop], occ: list[Occurrence]) -> str:
+def render_ledger(meta: SourceMeta, drops: list[Drop], occ: list[Occurrence], source_lines: list[str]) -> str:
+    def excerpt(d: Drop) -> str:
+        first = next((line.strip() for line in source_lines[d.start - 1:d.end] if line.strip()), "")
+        return first[:60]
+
     data = {
         "source": meta.id,
         "file": meta.file,
@@ -350,13 +355,13 @@ def render_ledger(meta: SourceMeta, drops: list[Drop], occ: list[Occurrence]) ->
         ],
         "dropped": [
             {"lines": f"{d.start}" if d.start == d.end else f"{d.start}-{d.end}", "reason": d.reason,
-             **({"detail": d.detail} if d.detail else {})}
+             **({"detail": d.detail} if d.detail else {}), "text": excerpt(d)}
             for d in sorted(drops, key=lambda d: (d.start, d.end))
         ],
     }
     header = (f"# Import ledger for {meta.id} ({meta.file}), written by `kb import`.\n"
               f"# `questions`: every question occurrence and the note it went to.\n"
-              f"# `dropped`: every line range left out, with the reason, for review.\n")
+              f"# `dropped`: every line range left out, with the reason and its first words, for review.\n")
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
 
 
