@@ -6,7 +6,10 @@ builder (or ``kb generate --out DIR``) can use the same generator. Hooks are cac
 
 Search: Material's indexer runs in a helper process (``kb.generate.search_worker``) while pages are
 still being rendered, and the index is written compact (``kb.generate.search_index``). If the helper
-cannot be used, Material indexes as usual and the index file is compacted after the build.
+cannot be used, Material indexes as usual and the index file is compacted after the build. Either
+way each question's entry is cut to a size budget (``search_index.Trimmer``).
+
+``mkdocs serve``: rendered question bodies are reused across rebuilds (``kb.generate.render_cache``).
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ import logging
 import os
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from kb.generate import search_worker
+from kb.generate import related, search_worker
 from kb.generate.inputs import load_inputs
+from kb.generate.inputs import GLOSSARY_FILE
 from kb.generate.links import edit_url
-from kb.generate.search_index import compact_search_index, dumps_index
+from kb.generate.render_cache import cache as render_cache
+from kb.generate.search_index import ANSWER_CHARS, Trimmer, compact_search_index, dumps_index, load_key_terms
 from kb.generate.site import build_site
 
 log = logging.getLogger("mkdocs.plugins.kb")  # under "mkdocs": counted by --strict
@@ -29,6 +34,13 @@ _edit_urls: dict[str, str | None] = {}
 _repo_url = ""
 _root: Path | None = None
 _search = {"dicts": (None, None), "written": False, "plugin": None}
+_index_heads: dict[str, dict[str, int]] = {}  # page src_uri -> {question id: blocks kept in full}
+_heads_by_url: dict[str, dict[str, int]] = {}  # the same by page URL, filled as pages render
+
+
+def _key_terms() -> list[str]:
+    """Domain terms kept in every question's index entry (the generator's glossary, jieba's user dict)."""
+    return load_key_terms(GLOSSARY_FILE, _search["dicts"][1])
 
 
 def _kb_root(config) -> Path:
@@ -78,12 +90,13 @@ def _install_parallel_search(config) -> None:
             super().__init__(**cfg)
             keep = {k: cfg[k] for k in ("lang", "separator", "pipeline", "fields") if k in cfg}
             self.worker = search_worker.get_worker(keep, *_search["dicts"])
+            self.worker.configure(_key_terms(), ANSWER_CHARS)
 
         def add_entry_from_context(self, page):
             if getattr(page, "kb_indexed", False) or (page.meta.get("search") or {}).get("exclude"):
                 return
             page.kb_indexed = True
-            self.worker.add(page)
+            self.worker.add(page, _index_heads.get(page.file.src_uri))
 
         def generate_search_index(self, prev):
             self.entries = self.worker.collect()
@@ -93,6 +106,11 @@ def _install_parallel_search(config) -> None:
             return dumps_index({"config": config, "docs": self.entries})
 
     material_search.SearchIndex = ParallelSearchIndex
+
+
+def on_startup(command, dirty):
+    """Under `mkdocs serve`, keep what the next rebuild can reuse (rendered questions, note features)."""
+    render_cache.enabled = related.keep_features = command == "serve"
 
 
 @event_priority(100)  # before Material's search plugin reads its configuration
@@ -111,12 +129,18 @@ def on_files(files, config):
         (log.error if problem.level == "error" else log.warning)(str(problem))
     _repo_url = inputs.repo_url
     _edit_urls = {}
+    _index_heads.clear()
+    _heads_by_url.clear()
+    render_cache.start_build(repr((config.markdown_extensions, sorted(config.mdx_configs.items(), key=str),
+                                   config.use_directory_urls)))
     for page in site.pages:
         existing = files.get_file_from_path(page.uri)
         if existing is not None:  # docs/index.md is the template of the generated home page
             files.remove(existing)
         files.append(File.generated(config, page.uri, content=page.content))
         _edit_urls[page.uri] = page.edit_url
+        if page.index_heads:
+            _index_heads[page.uri] = page.index_heads
     return files
 
 
@@ -142,8 +166,22 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri not in _index_heads:  # only topic pages: one block per question
+        return markdown
+    return render_cache.before_render(markdown, page.url, page.file.src_uri)
+
+
+@event_priority(90)  # before anything else reads the page's HTML
+def _restore_cached(html, page, config, files):
+    """Cached question bodies back in; and the page URL's index budget known from now on."""
+    if page.file.src_uri in _index_heads:
+        _heads_by_url[page.url] = _index_heads[page.file.src_uri]
+    return render_cache.after_render(html, page.url)
+
+
 @event_priority(-100)  # after anything else changes the page's HTML
-def on_page_content(html, page, config, files):
+def _index_page(html, page, config, files):
     """Send the page to the search helper as soon as it is rendered: mkdocs renders every page's
     Markdown before it runs any on_page_context, so indexing there would not overlap with rendering.
     Material's own call in on_page_context then finds the page already indexed."""
@@ -154,10 +192,16 @@ def on_page_content(html, page, config, files):
     return html
 
 
+on_page_content = CombinedEvent(_restore_cached, _index_page)
+
+
 @event_priority(-50)  # after search writes the index, before the offline plugin inlines it (-100)
 def on_post_build(config):
     if not _search["written"]:  # Material indexed in this process: compact its file instead
-        compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+        plugin = _search.get("plugin")
+        separator = plugin.config.separator if plugin is not None else None
+        compact_search_index(Path(config.site_dir) / "search" / "search_index.json", _heads_by_url,
+                             Trimmer(separator, _key_terms(), ANSWER_CHARS))
 
 
 def on_serve(server, config, builder):

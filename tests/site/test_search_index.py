@@ -4,10 +4,11 @@
 separator, search/internal/{extract,_}/index.ts); compaction must not change any field's tokens.
 """
 
+import html
 import json
 import re
 
-from kb.generate.search_index import Compactor, compact_index_data
+from kb.generate.search_index import Compactor, Trimmer, compact_index_data
 
 SEP = r"[\s\u200b\u3000\-、。，．？！；：“”（）《》]+"
 
@@ -72,3 +73,61 @@ def test_built_index_is_compact_and_tokens_match_material(fixture_site):
         assert "<li>" not in doc["text"] and "<code>" not in doc["text"]
     peft = next(d for d in data["docs"] if d["location"].endswith("#what-is-lora"))
     assert "答案出自" not in peft["text"].replace("\u200b", "")  # attribution lines are not indexed
+
+
+# --- per-question budget (search_index.Trimmer) ----------------------------------------------------
+
+ZWSP = "\u200b"
+LONG_ANSWER = (
+    "\n\n结论先行：这是一段开头的总结，说明答案的要点。"
+    + "后面是很长的展开说明，讲解细节与推导过程。" * 60
+    + "\n\n深处还提到 DeepSpeedUlysses 与 top_k 采样，以及灾难性遗忘的问题。\n"
+)
+
+
+def _plain(s: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", s)).replace(ZWSP, "")
+
+
+def test_trimmer_keeps_head_budget_and_deep_terms():
+    head = "<p>已\u200b解答 原理</p><p>也\u200b问作：别的\u200b问法</p>"
+    body = "<p>第一\u200b句话\u200b是\u200b结论。第二句。</p>" + "<p>" + "很长\u200b的\u200b说明，" * 80 + "</p>"
+    body += "<p>最后\u200b提到 ZeRO 和 KV Cache 以及\u200b灾难性\u200b遗忘</p>"
+    out = Trimmer(SEP, ["灾难性遗忘"], budget=30).text("问题", head + body, 2)
+    assert out.startswith(head)
+    blocks = re.findall(r"<p>(.*?)</p>", out)
+    assert blocks[2] == "第一\u200b句话\u200b是\u200b结论。第二句。"
+    assert len(_plain("".join(blocks[2:-1]))) <= 30 + 1  # the budget, plus the "…"
+    assert blocks[-1] == "ZeRO KV Cache 灾难性遗忘"
+    assert Trimmer(SEP, [], budget=1000).text("问题", head + body, 2) == head + body  # short: unchanged
+
+
+def test_index_budget_per_question_and_every_question_alias_and_tag(tmp_path):
+    from sitebuild import copy_fixture, mkdocs_build
+
+    from kb.generate.inputs import load_inputs
+
+    root = copy_fixture(tmp_path / "root")
+    long_note = root / "notes" / "peft" / "lora-vs-qlora.md"
+    long_note.write_text(long_note.read_text(encoding="utf-8") + LONG_ANSWER, encoding="utf-8")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    raw = (tmp_path / "site" / "search" / "search_index.json").read_bytes()
+    data = json.loads(raw)
+    inputs = load_inputs(root)
+    tags = {t.id: t.name for t in reversed(inputs.tags)}
+    # (the fixture's few notes share the index with every hand-written page: the budget is per entry)
+    for note in inputs.notes:
+        entry = next(d for d in data["docs"] if d["location"].endswith(f"#{note.id}"))
+        assert len(json.dumps(entry, ensure_ascii=False).encode()) <= 1000, note.id
+        assert _plain(entry["title"]) == note.question
+        text = _plain(entry["text"])
+        for alias in note.aliases:
+            assert alias in text, (note.id, alias)
+        for tag in note.tags:
+            assert tags.get(tag, tag) in text, (note.id, tag)
+    entry = next(d for d in data["docs"] if d["location"].endswith("#lora-vs-qlora"))
+    words = set(tokens(entry["text"]))
+    assert {"deepspeedulysses", "top_k", "灾难性遗忘"} <= words  # terms from deep in the answer
+    assert "QLoRA 把基座模型量化到 4 bit" in _plain(entry["text"])  # the start of the answer is kept
+    assert "推导过程" * 2 not in _plain(entry["text"])

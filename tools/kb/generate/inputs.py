@@ -20,6 +20,7 @@ from .problems import Problems
 REPO_DIR = PACKAGE_DIR.parents[1]  # tools/kb -> repository root (editable install)
 DEFAULT_REPO_URL = "https://github.com/llm-interview-kb/llm-interview-kb"
 BRANCH = "main"
+GLOSSARY_FILE = DATA_DIR / "glossary.yml"
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,6 @@ def load_inputs(root: Path | None = None, *, repo_url: str | None = None,
     notes = [n for n in notes if n.topic in taxonomy.ids]
     return SiteInputs(
         root=root, notes=notes, sources=sources, taxonomy=taxonomy, tags=load_tags(),
-        glossary_file=DATA_DIR / "glossary.yml", repo_url=resolve_repo_url(repo_url),
+        glossary_file=GLOSSARY_FILE, repo_url=resolve_repo_url(repo_url),
         home_template=home, problems=problems,
     )

@@ -40,6 +40,24 @@ def features(text: str) -> Counter:
     return c
 
 
+# Features of the previous build's notes and of this one's, by note text: a `mkdocs serve` rebuild
+# counts only the notes that changed (``compute_related`` rotates the two; the Counters are read-only).
+# Off unless ``keep_features`` is set (the mkdocs hook does under `mkdocs serve`): kept, they would
+# add to a one-off build's peak memory.
+keep_features = False
+_previous_features: dict[str, Counter] = {}
+_current_features: dict[str, Counter] = {}
+
+
+def cached_features(text: str) -> Counter:
+    c = _previous_features.get(text)
+    if c is None:
+        c = features(text)
+    if keep_features:
+        _current_features[text] = c
+    return c
+
+
 def note_text(note: Note) -> str:
     head = " ".join([note.question, *note.aliases])
     return " ".join([head] * 3 + [b.text for b in note.blocks])
@@ -49,7 +67,9 @@ def compute_related(notes: list[Note], terms: list[Term], experience_tags: set[s
     n = len(notes)
     if n < 2:
         return {note.id: [i for i in note.related] for note in notes}
-    counts = [features(note_text(note)) for note in notes]
+    global _previous_features, _current_features
+    _previous_features, _current_features = _current_features, {}
+    counts = [cached_features(note_text(note)) for note in notes]
     df: Counter = Counter()
     for c in counts:
         df.update(c.keys())

@@ -7,12 +7,15 @@ own ``SearchIndex`` on it (so the entries are exactly what Material would produc
 (``search_index.Compactor``) and hands the entries back at the end of the build.
 
 The process stays alive between builds of one ``mkdocs serve`` session, so jieba is loaded once; it is
-restarted when the search configuration or a jieba dictionary changes.
+restarted when the search configuration or a jieba dictionary changes. A page whose content (and
+everything else indexing reads) is unchanged since the previous build gets its previous entries, so a
+rebuild indexes only the pages that changed.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import logging
 import os
 import pickle
@@ -64,9 +67,14 @@ def _serve(inp, out, search_config: dict, jieba_dict: str | None, jieba_dict_use
             jieba.load_userdict(jieba_dict_user)
         from material.plugins.search.plugin import SearchIndex
 
-        from .search_index import Compactor
+        from .search_index import Compactor, Trimmer, trim_entries
 
         compactor = Compactor(search_config.get("separator"))
+        trimmer, options = None, ""
+        # Entries of the pages indexed in the previous build, by everything indexing reads from the
+        # page: under `mkdocs serve` only the pages that changed are indexed again.
+        previous: dict[bytes, list[dict]] = {}
+        current: dict[bytes, list[dict]] = {}
         index = SearchIndex(**search_config)
     except Exception:
         send(("error", traceback.format_exc()))
@@ -87,13 +95,26 @@ def _serve(inp, out, search_config: dict, jieba_dict: str | None, jieba_dict_use
                 with open(path, encoding="utf-8") as f:
                     data["content"] = exclude_chrome(f.read())
                 os.unlink(path)
-                index.add_entry_from_context(SimpleNamespace(**data))
-                for entry in index.entries[start:]:
-                    compactor.entry(entry)
+                key = hashlib.sha256(repr((sorted(data.items()), options)).encode()).digest()
+                entries = previous.get(key)
+                if entries is None:
+                    index.add_entry_from_context(SimpleNamespace(**data))
+                    for entry in index.entries[start:]:
+                        compactor.entry(entry)
+                    if trimmer is not None and data.get("index_heads"):
+                        trim_entries(index.entries[start:], {data["url"]: data["index_heads"]}, trimmer)
+                    entries = index.entries[start:]
+                else:
+                    index.entries += [dict(e) for e in entries]
+                current[key] = entries
             except Exception:
                 failed = traceback.format_exc()
+        elif kind == "options":  # the question budget of this build (search_index.Trimmer)
+            trimmer = Trimmer(search_config.get("separator"), data["key_terms"], data["answer_chars"])
+            options = repr(sorted(data.items()))
         elif kind == "collect":
             send(("error", failed) if failed else ("entries", index.entries))
+            previous, current = ({} if failed else current), {}
             index.entries, failed = [], None
         elif kind == "stop":
             return
@@ -142,7 +163,10 @@ class SearchWorker:
         except EOFError:
             raise RuntimeError("search index helper exited unexpectedly (see the messages above)") from None
 
-    def add(self, page) -> None:
+    def configure(self, key_terms: list[str], answer_chars: int) -> None:
+        self._send(("options", {"key_terms": key_terms, "answer_chars": answer_chars}))
+
+    def add(self, page, index_heads: dict[str, int] | None = None) -> None:
         # The page's HTML goes through a file: writing it never waits for the helper, while a pipe
         # (64 KB) would make this thread wait whenever the helper is busy with an earlier page.
         payload = page_payload(page)
@@ -150,6 +174,7 @@ class SearchWorker:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(payload.pop("content"))
         payload["content_file"] = path
+        payload["index_heads"] = index_heads
         self._send(("page", payload))
 
     def collect(self) -> list[dict]:

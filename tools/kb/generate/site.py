@@ -32,6 +32,8 @@ class GeneratedPage:
     uri: str
     content: str
     edit_url: str | None = None
+    # Topic pages: {question id: leading search-index blocks kept in full (meta line, aliases line)}
+    index_heads: dict[str, int] | None = None
 
 
 @dataclass
@@ -64,7 +66,8 @@ def build_site(inputs: SiteInputs) -> Site:
     pages = [GeneratedPage("index.md", render_home(ctx), edit_url(repo, "docs/index.md"))]
     taxonomy_url = edit_url(repo, "tools/kb/data/taxonomy.yml")
     pages.append(GeneratedPage("topics/index.md", render_topics_index(ctx), taxonomy_url))
-    pages += [GeneratedPage(p.uri, render_topic_page(ctx, p)) for p in ctx.parts]
+    pages += [GeneratedPage(p.uri, render_topic_page(ctx, p), index_heads={n.id: 1 + bool(n.aliases) for n in p.notes})
+              for p in ctx.parts]
     pages += [
         GeneratedPage("unanswered.md", render_unanswered(ctx)),
         GeneratedPage("tags.md", render_tags(ctx), edit_url(repo, "tools/kb/data/tags.yml")),
