@@ -71,7 +71,8 @@ class Checker:
     # --- one note ---------------------------------------------------------------------------
     def check_file(self, path: Path) -> Note | None:
         try:
-            note = parse_note(path.read_text(encoding="utf-8"), path)
+            text = path.read_text(encoding="utf-8")
+            note = parse_note(text, path)
         except NoteFormatError as exc:
             self.add(path, exc.line, exc.field, exc.message, "F-front-matter")
             return None
@@ -79,7 +80,7 @@ class Checker:
             self.add(path, 1, "file", "not UTF-8 text", "F-front-matter")
             return None
         self.check_fields(path, note)
-        self.check_body(path, note)
+        self.check_body(path, note, text.split("\n"))
         return note
 
     def check_fields(self, path: Path, note: Note) -> None:
@@ -137,7 +138,7 @@ class Checker:
                 self.add(path, line("question", 1), "question", f"no space between Chinese and Latin text in "
                          f"'{spacing_issue(q)}'", "S-spacing")
 
-    def check_body(self, path: Path, note: Note) -> None:
+    def check_body(self, path: Path, note: Note, text_lines: list[str]) -> None:
         if note.intro:
             self.add(path, note.body_line, "body", "text before the first answer marker", "B-markers")
         answered_sources = {s for b in note.answers for s in b.sources}
@@ -162,7 +163,6 @@ class Checker:
                 max(quality.substance(b.text) for b in note.answers) < quality.MIN_ANSWER_CHARS:
             self.add(path, note.field_lines.get("status", 1), "status",
                      f"answer has fewer than {quality.MIN_ANSWER_CHARS} characters of content", "A-length")
-        text_lines = path.read_text(encoding="utf-8").split("\n")
         for b in note.blocks:
             for what, match in residue(b.text):
                 self.add(path, _line_of(text_lines, match, b.line), "body", f"{what}: '{match[:40]}'", "B-residue")

@@ -67,10 +67,12 @@ def log(msg: str) -> None:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def parse_source(root: Path, meta: SourceMeta) -> tuple[ParsedArticle, list[Drop], int]:
+def parse_source(root: Path, meta: SourceMeta) -> tuple[ParsedArticle, list[Drop], int, list[str]]:
+    """Parse one source; also returns its raw lines (the ledger quotes them)."""
     path = meta.path(root)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: source file listed in sources/sources.yml is missing")
+        raise FileNotFoundError(f"{path}: source file listed in sources/sources.yml is missing — restore the "
+                                f"file or remove its entry")
     lines = read_lines(path.read_text(encoding="utf-8"))
     kept, drops = noise.filter_lines(lines, meta.parser)
     parsed = get_parser(meta.parser).parse(kept)
@@ -80,7 +82,7 @@ def parse_source(root: Path, meta: SourceMeta) -> tuple[ParsedArticle, list[Drop
     unclaimed = uncovered_lines(kept, parsed)
     for line in unclaimed:  # nothing disappears silently: unclaimed lines are listed for review
         drops.append(Drop(line.no, line.no, "unclaimed", "no parser rule claimed this line; review it"))
-    return parsed, drops + parsed.drops, len(unclaimed)
+    return parsed, drops + parsed.drops, len(unclaimed), [line.text for line in lines]
 
 
 def occurrences(meta: SourceMeta, parsed: ParsedArticle) -> list[Occurrence]:
@@ -223,9 +225,10 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
     result = ImportResult()
     all_occ: list[Occurrence] = []
     drops_by_source: dict[str, list[Drop]] = {}
+    raw_lines: dict[str, list[str]] = {}
     for meta in metas:
         log(f"[{meta.id}] parsing {meta.file} with '{meta.parser}' …")
-        parsed, drops, unclaimed = parse_source(root, meta)
+        parsed, drops, unclaimed, raw_lines[meta.id] = parse_source(root, meta)
         occ = occurrences(meta, parsed)
         log(f"[{meta.id}] {len([o for o in occ if o.kind == 'question'])} question occurrences, "
             f"{len(parsed.prose)} prose blocks, {sum(d.end - d.start + 1 for d in drops)} lines dropped")
@@ -309,9 +312,8 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
             path = note.path
         files[path] = render_note(note)
     for meta in metas:
-        source_lines = meta.path(root).read_text(encoding="utf-8").split("\n")
         files[ledger_dir(root) / f"{meta.id}.yml"] = render_ledger(
-            meta, drops_by_source[meta.id], [o for o in all_occ if o.source == meta.id], source_lines)
+            meta, drops_by_source[meta.id], [o for o in all_occ if o.source == meta.id], raw_lines[meta.id])
     for path, text in sorted(files.items()):
         if path.exists() and path.read_text(encoding="utf-8") == text:
             result.unchanged += 1
