@@ -13,11 +13,20 @@ from pathlib import Path
 import yaml
 
 from . import quality
+from .markdown_lists import glued_list_lines
 from .clean.steps import CJK, residue
-from .model import FIELDS, ID_RE, PROJECT, STATUSES, Note, NoteFormatError, iter_note_paths, parse_note
+from .model import (FIELDS, ID_RE, KEYPOINTS_MAX, PROJECT, STATUSES, Note, NoteFormatError, iter_note_paths,
+                    parse_note)
 from .paths import DATA_DIR, notes_dir
 from .sources import source_ids
 from .taxonomy import load_taxonomy, tag_ids
+
+KEYPOINT_MAX_CHARS = 120
+# A canonical question is a question (ends in ？) or an explicit request (介绍一下…, 推导…, 写出…).
+QUESTION_SHAPE = re.compile(
+    r"[？?]$|^(?:请)?(?:简单|详细|大致)?(?:介绍|简述|解释|说明|说说|讲讲|讲一下|谈谈|推导|写出|手写|实现|比较|对比|"
+    r"列举|描述|分析|总结|画出|给出|举例|概述|梳理)")
+TEX_IN_QUESTION = re.compile(r"\$|\\[A-Za-z]")
 
 UNSAFE = (
     (re.compile(r"<\s*script\b", re.I), "raw <script> tag"),
@@ -134,6 +143,11 @@ class Checker:
             if re.match(r"^(\d+[.、)]|[a-z][.、])\s*", q):
                 self.add(path, line("question", 1), "question", f"question starts with numbering: '{q[:20]}'",
                          "S-question")
+            if not QUESTION_SHAPE.search(q):
+                self.add(path, line("question", 1), "question", f"'{q[:30]}' is not shaped as a question",
+                         "S-question")
+            if TEX_IN_QUESTION.search(q):
+                self.add(path, line("question", 1), "question", f"LaTeX in the question: '{q[:30]}'", "S-question")
             if spacing_issue(q):
                 self.add(path, line("question", 1), "question", f"no space between Chinese and Latin text in "
                          f"'{spacing_issue(q)}'", "S-spacing")
@@ -159,6 +173,11 @@ class Checker:
         if status in ("answered", "partial") and not note.answers:
             self.add(path, note.field_lines.get("status", 1), "status",
                      f"status is {status} but the note has no answer text", "F-status")
+        self.check_canonical(path, note)
+        for b in note.blocks:
+            for i in glued_list_lines(b.text):
+                self.add(path, b.line + 2 + i, "body", "list glued to the paragraph above (renders as run-on "
+                         "text on the site)", "L-list")
         if status == "answered" and note.answers and \
                 max(quality.substance(b.text) for b in note.answers) < quality.MIN_ANSWER_CHARS:
             self.add(path, note.field_lines.get("status", 1), "status",
@@ -189,6 +208,39 @@ class Checker:
                 for pattern, what in UNSAFE:
                     if pattern.search(v):
                         self.add(path, note.field_lines.get(field_name, 1), field_name, what, "B-safety")
+
+    def check_canonical(self, path: Path, note: Note) -> None:
+        """An answered note has one canonical project answer and one 要点 block of 1-5 short points."""
+        status_line = note.field_lines.get("status", 1)
+        project = [b for b in note.blocks if b.kind == "answer" and b.sources == [PROJECT]]
+        keypoints = [b for b in note.blocks if b.kind == "keypoints"]
+        for extra in project[1:]:
+            self.add(path, extra.line, "body", "a second project answer (merge it into the first: one canonical "
+                     "answer per question)", "A-canonical")
+        for extra in keypoints[1:]:
+            self.add(path, extra.line, "body", "a second keypoints block (keep one)", "K-keypoints")
+        if note.status == "answered":
+            if not note.canonical:
+                self.add(path, status_line, "status", "status is answered but the note has no project answer",
+                         "A-canonical")
+            if not keypoints:
+                self.add(path, status_line, "status", "status is answered but the note has no keypoints block",
+                         "K-keypoints")
+        if keypoints:
+            block = keypoints[0]
+            items = note.keypoints
+            if not 1 <= len(items) <= KEYPOINTS_MAX:
+                self.add(path, block.line, "body", f"keypoints has {len(items)} points (1-{KEYPOINTS_MAX} expected)",
+                         "K-keypoints")
+            for line in block.content.split("\n"):
+                if line.strip() and not re.match(r"^(?:[-*+]|\d+[.)])\s+|^\s+\S", line):
+                    self.add(path, block.line, "body", f"keypoints line is not a list item: '{line[:30]}'",
+                             "K-keypoints")
+                    break
+            for item in items:
+                if len(item) > KEYPOINT_MAX_CHARS:
+                    self.add(path, block.line, "body", f"keypoint longer than {KEYPOINT_MAX_CHARS} characters: "
+                             f"'{item[:30]}…'", "K-keypoints")
 
     # --- all notes --------------------------------------------------------------------------
     def check_all(self, paths: list[Path] | None = None) -> list[Problem]:

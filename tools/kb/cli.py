@@ -65,6 +65,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1
     elif args.paths:
         paths = [Path(p) for p in args.paths]
+    if args.fix:
+        from .fix import fix_notes
+        fixed = fix_notes(root, paths)
+        for path in fixed:
+            print(f"kb check --fix: fixed {path.relative_to(root) if path.is_relative_to(root) else path}")
     checker = Checker(root)
     problems = checker.check_all(paths)
     gha = args.github or os.environ.get("GITHUB_ACTIONS") == "true"
@@ -94,13 +99,19 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    import fcntl
+
     from .merge import MergeError, merge_notes
 
-    try:
-        changed = merge_notes(repo_root(), args.keep, args.drop)
-    except MergeError as exc:
-        print(f"kb merge: {exc}", file=sys.stderr)
-        return 1
+    root = repo_root()
+    # Merges rewrite ledgers and links across the tree: two at once must not interleave.
+    with open(root / ".kb-merge.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            changed = merge_notes(root, args.keep, args.drop)
+        except MergeError as exc:
+            print(f"kb merge: {exc}", file=sys.stderr)
+            return 1
     print(f"kb merge: merged {', '.join(args.drop)} into {args.keep} ({len(changed)} files changed)")
     return 0
 
@@ -129,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--base", default=os.environ.get("KB_BASE", "origin/main"),
                      help="branch to compare with for --changed (default: origin/main)")
     chk.add_argument("--github", action="store_true", help="print GitHub Actions ::error annotations")
+    chk.add_argument("--fix", action="store_true", help="repair what is safe to repair (glued lists), then check")
     chk.set_defaults(func=cmd_check)
 
     new = sub.add_parser("new", help="scaffold a note for a new question and print its path")

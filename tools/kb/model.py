@@ -6,6 +6,10 @@ of answer blocks. Each block starts with a marker comment on its own line:
     <!-- answer: s002 -->            an answer taken from source s002 (several ids: same text in each)
     <!-- answer: project -->         an answer written by this project
     <!-- erratum: s001 -->           a correction (勘误) of source s001's answer, written by this project
+    <!-- keypoints -->               要点: the 30-second answer, a Markdown list of 1-5 short points
+
+A complete note reads: keypoints, then the project's canonical answer, then each source answer (as
+provenance) followed by its erratum. The generator shows them in that order whatever the file order.
 
 Markers are HTML comments so a note reads naturally on GitHub while the generator can label each block.
 """
@@ -20,10 +24,12 @@ import yaml
 
 STATUSES = ("answered", "partial", "unanswered")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster where libyaml exists
-BLOCK_KINDS = ("answer", "erratum")
+BLOCK_KINDS = ("answer", "erratum", "keypoints")
 PROJECT = "project"
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MARKER_RE = re.compile(r"^<!--\s*(answer|erratum)\s*:\s*([^>]*?)\s*-->\s*$")
+MARKER_RE = re.compile(r"^<!--\s*(?:(answer|erratum)\s*:\s*([^>]*?)|(keypoints))\s*-->\s*$")
+KEYPOINTS_MAX = 5
+_LIST_ITEM_RE = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,8 @@ class SourceRef:
 class Block:
     """One answer block of a note body."""
 
-    kind: str  # "answer" | "erratum"
-    sources: list[str]  # source ids, or ["project"]
+    kind: str  # "answer" | "erratum" | "keypoints"
+    sources: list[str]  # source ids, or ["project"] (keypoints are always the project's)
     text: str
     line: int = 0  # 1-based line of the marker in the note file (0 when built in memory)
 
@@ -79,6 +85,8 @@ class Block:
         return self.kind == "erratum" or self.sources == [PROJECT]
 
     def render(self) -> str:
+        if self.kind == "keypoints":
+            return f"<!-- keypoints -->\n\n{self.text.strip()}\n"
         marker = f"<!-- {self.kind}: {', '.join(self.sources)} -->"
         return f"{marker}\n\n{self.text.strip()}\n"
 
@@ -107,6 +115,25 @@ class Note:
     @property
     def errata(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "erratum" and b.content]
+
+    @property
+    def canonical(self) -> Block | None:
+        """The project's own answer: the one shown first, complete on its own."""
+        return next((b for b in self.answers if b.sources == [PROJECT]), None)
+
+    @property
+    def source_answers(self) -> list[Block]:
+        return [b for b in self.answers if b.sources != [PROJECT]]
+
+    @property
+    def keypoints_block(self) -> Block | None:
+        return next((b for b in self.blocks if b.kind == "keypoints"), None)
+
+    @property
+    def keypoints(self) -> list[str]:
+        """要点 as plain Markdown strings, one per top-level list item."""
+        block = self.keypoints_block
+        return parse_keypoints(block.content) if block else []
 
     def front_matter(self) -> dict:
         data: dict = {
@@ -172,8 +199,11 @@ def parse_blocks(body: str, first_line: int) -> tuple[str, list[Block]]:
             fence = None if fence == mark else (fence or mark)
         m = MARKER_RE.match(stripped) if fence is None else None
         if m:
-            ids = [s.strip() for s in m.group(2).split(",") if s.strip()]
-            blocks.append(Block(m.group(1), ids, "", first_line + offset))
+            if m.group(3):
+                blocks.append(Block("keypoints", [PROJECT], "", first_line + offset))
+            else:
+                ids = [s.strip() for s in m.group(2).split(",") if s.strip()]
+                blocks.append(Block(m.group(1), ids, "", first_line + offset))
             current = []
             blocks[-1].text = ""  # filled below
             blocks[-1]._lines = current  # type: ignore[attr-defined]
@@ -183,6 +213,20 @@ def parse_blocks(body: str, first_line: int) -> tuple[str, list[Block]]:
         b.text = "\n".join(b._lines).strip()  # type: ignore[attr-defined]
         del b._lines  # type: ignore[attr-defined]
     return "\n".join(intro).strip(), blocks
+
+
+def parse_keypoints(text: str) -> list[str]:
+    """Top-level list items of a keypoints block; indented lines continue the item above."""
+    items: list[str] = []
+    for line in text.split("\n"):
+        m = _LIST_ITEM_RE.match(line)
+        if m:
+            items.append(m.group(1).strip())
+        elif line.strip() and items and line[:1] in (" ", "\t"):
+            items[-1] += " " + line.strip()
+        elif line.strip():
+            items.append(line.strip())  # not a list item: the checker reports it
+    return items
 
 
 def parse_note(text: str, path: Path | None = None) -> Note:
@@ -243,8 +287,11 @@ def _as_list(value) -> list[str]:
 
 
 def derive_status(note: Note) -> str:
-    """The status a body supports: no answer text means unanswered."""
-    return "answered" if note.answers else "unanswered"
+    """The status a body supports: a canonical answer with 要点 is answered; source answers alone
+    are partial (provenance without the project's complete answer); nothing is unanswered."""
+    if note.canonical and note.keypoints:
+        return "answered"
+    return "partial" if note.answers else "unanswered"
 
 
 def load_note(path: Path) -> Note:
