@@ -116,6 +116,25 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    import importlib
+    import time
+
+    module = importlib.import_module(f".export.{args.format}", "kb")
+    out = Path(args.out)
+    start = time.perf_counter()
+    print(f"kb export {args.format}: building {out}")
+    try:
+        count = getattr(module, f"export_{args.format}")(out, progress=print)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"kb export {args.format}: {exc}", file=sys.stderr)
+        return 1
+    size = out.stat().st_size
+    print(f"kb export {args.format}: wrote {out} ({count} questions, {size / 1024:.0f} KB, "
+          f"{time.perf_counter() - start:.1f} s)")
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from .generate.site import generate
 
@@ -142,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--github", action="store_true", help="print GitHub Actions ::error annotations")
     chk.add_argument("--fix", action="store_true", help="repair what is safe to repair (glued lists), then check")
     chk.set_defaults(func=cmd_check)
+
+    exp = sub.add_parser("export", help="write an edition: Anki deck (.apkg), EPUB or PDF")
+    exp.add_argument("format", choices=("anki", "epub", "pdf"), help="which edition")
+    exp.add_argument("--out", required=True, help="output file, e.g. dist/kb.apkg, dist/kb.epub, dist/kb.pdf")
+    exp.set_defaults(func=cmd_export)
 
     new = sub.add_parser("new", help="scaffold a note for a new question and print its path")
     new.add_argument("question", help="the question, in Chinese, e.g. \"什么是 KV Cache？\"")
