@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shlex
 from pathlib import Path
@@ -101,7 +102,7 @@ def test_run_steps_use_only_known_commands():
             if program == "bash":
                 assert (REPO / words[1]).is_file(), f"{where}: script '{words[1]}' does not exist"
             if program in ("python", "python3") and words[1:2] == ["-m"]:
-                assert words[2] in {"pip", "pytest", "mkdocs", "kb.cli"}, f"{where}: python -m {words[2]}?"
+                assert importlib.util.find_spec(words[2]) is not None, f"{where}: python -m {words[2]}: no such module"
 
 
 def test_pre_commit_hooks_run_real_commands():

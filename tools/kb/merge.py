@@ -16,6 +16,7 @@ import yaml
 from .importer import write_atomically
 from .model import Note, iter_note_paths, load_note, render_note
 from .paths import ledger_dir, notes_dir
+from .structure import own_structure_dir
 
 
 class MergeError(ValueError):
@@ -42,6 +43,20 @@ def _fold(keep: Note, drop: Note) -> None:
         keep.status = "answered" if "answered" in (keep.status, drop.status) else keep.status
         if keep.status == "unanswered":
             keep.status = drop.status if drop.status != "unanswered" else "answered"
+
+
+def _unlist_from_structure(root: Path, drop_ids: list[str]) -> dict[Path, str]:
+    """Topic structure files stop listing the dropped ids (the kept note keeps its own place).
+    Edited as text so the files' comments and layout survive."""
+    item = re.compile(r"^\s*-\s*(" + "|".join(map(re.escape, drop_ids)) + r")\s*(#.*)?$")
+    out = {}
+    folder = own_structure_dir(root)
+    for path in sorted(folder.glob("*.yml")) if folder is not None else []:
+        text = path.read_text(encoding="utf-8")
+        kept = [line for line in text.split("\n") if not item.match(line)]
+        if len(kept) != text.count("\n") + 1:
+            out[path] = "\n".join(kept)
+    return out
 
 
 def merge_notes(root: Path, keep_id: str, drop_ids: list[str]) -> list[Path]:
@@ -83,6 +98,7 @@ def merge_notes(root: Path, keep_id: str, drop_ids: list[str]) -> list[Path]:
                 hit = True
         if hit:
             files[ledger] = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    files.update(_unlist_from_structure(root, drop_ids))
     write_atomically(files)
     removed = [by_id[nid].path for nid in drop_ids]
     for path in removed:

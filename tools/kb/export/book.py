@@ -117,22 +117,13 @@ def entry(inputs: SiteInputs, note: Note, r: Renderer) -> Entry:
 
 
 def ordered_notes(inputs: SiteInputs) -> list[tuple[Topic, list[Note]]]:
-    """Topics in taxonomy order, questions in the order the site shows them."""
-    try:
-        from ..structure import order_topic  # sections and reading order, where the topic has them
-    except ImportError:  # pragma: no cover - structure data not available
-        order_topic = None
-    by_topic: dict[str, list[Note]] = {}
-    for n in inputs.notes:
-        by_topic.setdefault(n.topic, []).append(n)
-    out = []
-    for topic in inputs.taxonomy.topics:
-        notes = sorted(by_topic.get(topic.id, []), key=lambda n: n.id)
-        if order_topic is not None:
-            notes = order_topic(topic.id, notes)
-        if notes:
-            out.append((topic, notes))
-    return out
+    """Topics in taxonomy order, questions in the order the site shows them (sections, then order)."""
+    from ..generate.context import split_topics
+
+    out: dict[str, tuple[Topic, list[Note]]] = {}
+    for part in split_topics(inputs):
+        out.setdefault(part.topic.id, (part.topic, []))[1].extend(part.notes)
+    return list(out.values())
 
 
 def build_book(math: str, link: Callable[[Note, str], str | None] | None = None,
