@@ -19,6 +19,8 @@ from .model import (FIELDS, ID_RE, KEYPOINTS_MAX, PROJECT, STATUSES, Note, NoteF
                     parse_note)
 from .paths import DATA_DIR, notes_dir
 from .sources import source_ids
+from .structure import load_structures, own_structure_dir, structure_problems
+from .generate.glossary import glossary_problems, load_glossary
 from .taxonomy import load_taxonomy, tag_ids
 
 KEYPOINT_MAX_CHARS = 120
@@ -212,21 +214,21 @@ class Checker:
     def check_canonical(self, path: Path, note: Note) -> None:
         """An answered note has one canonical project answer and one 要点 block of 1-5 short points."""
         status_line = note.field_lines.get("status", 1)
-        project = [b for b in note.blocks if b.kind == "answer" and b.sources == [PROJECT]]
+        project = [b for b in note.blocks if b.kind == "answer" and b.sources == [PROJECT] and b.content]
         keypoints = [b for b in note.blocks if b.kind == "keypoints"]
         for extra in project[1:]:
             self.add(path, extra.line, "body", "a second project answer (merge it into the first: one canonical "
                      "answer per question)", "A-canonical")
         for extra in keypoints[1:]:
             self.add(path, extra.line, "body", "a second keypoints block (keep one)", "K-keypoints")
-        if note.status == "answered":
+        if note.status == "answered" and note.answers:  # no answer at all: F-status says it
             if not note.canonical:
                 self.add(path, status_line, "status", "status is answered but the note has no project answer",
                          "A-canonical")
             if not keypoints:
                 self.add(path, status_line, "status", "status is answered but the note has no keypoints block",
                          "K-keypoints")
-        if keypoints:
+        if keypoints and (keypoints[0].content or note.status == "answered"):  # a scaffold's hint is fine
             block = keypoints[0]
             items = note.keypoints
             if not 1 <= len(items) <= KEYPOINTS_MAX:
@@ -241,6 +243,20 @@ class Checker:
                 if len(item) > KEYPOINT_MAX_CHARS:
                     self.add(path, block.line, "body", f"keypoint longer than {KEYPOINT_MAX_CHARS} characters: "
                              f"'{item[:30]}…'", "K-keypoints")
+
+    # --- data files that name notes: structure and glossary -------------------------------------
+    def check_data(self, notes: dict[str, Note]) -> None:
+        """The root's own structure files and glossary (a bare notes folder has none) against its notes:
+        checked on every run, since deleting or moving a note can break them."""
+        own = own_structure_dir(self.root)
+        if own is not None:
+            note_topics = {nid: n.topic for nid, n in notes.items()}
+            for path, line, msg in structure_problems(load_structures(own), self.topics, note_topics):
+                self.add(path, line, "structure", msg, "T-structure")
+        glossary = self.root / "tools" / "kb" / "data" / "glossary.yml"
+        if glossary.is_file():
+            for line, msg in glossary_problems(load_glossary(glossary), list(notes.values())):
+                self.add(glossary, line, "glossary", msg, "G-glossary")
 
     # --- all notes --------------------------------------------------------------------------
     def check_all(self, paths: list[Path] | None = None) -> list[Problem]:
@@ -277,6 +293,7 @@ class Checker:
                 if rid not in notes:
                     self.add(path, note.field_lines.get("related", 1), "related", f"no note has id '{rid}'",
                              "F-related")
+        self.check_data({nid: holders[0][1] for nid, holders in notes.items()})
         return sorted(self.problems, key=lambda p: (p.path, p.line, p.field, p.message))
 
 

@@ -13,6 +13,7 @@ from .taxonomy import load_taxonomy
 
 HINT = ("<!-- 在这里写答案：先给结论，再讲原因，写出关键公式（$...$ 或 $$...$$），举一个小例子，最后列出“常见追问”。"
         "写完后把 status 改成 answered，并删掉这段提示。 -->")
+KEYPOINTS_HINT = "<!-- 在这里写 1–5 条要点，每条一行、以 “- ” 开头：30 秒能说完的答案。写完删掉这段提示。 -->"
 
 
 class ScaffoldError(ValueError):
@@ -57,7 +58,7 @@ def new_note(root: Path, question: str, topic: str | None = None) -> Path:
     topic = topic or classify.assign_topic(q)
     taken = {p.stem for p in iter_note_paths(notes_dir(root))}
     note = Note(id=make_id(q, topic, taken), question=q, topic=topic, status="unanswered",
-                tags=classify.assign_tags(q), blocks=[Block("answer", ["project"], HINT)])
+                tags=classify.assign_tags(q), blocks=[Block("keypoints", ["project"], KEYPOINTS_HINT), Block("answer", ["project"], HINT)])
     path = notes_dir(root) / topic / f"{note.id}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_note(note), encoding="utf-8")
