@@ -4,10 +4,10 @@ All page content comes from ``kb.generate``; this file only adapts it to mkdocs 
 builder (or ``kb generate --out DIR``) can use the same generator. Hooks are cached by
 ``mkdocs serve``: restart it after editing this file.
 
-Search: Material's indexer runs in a helper process (``kb.generate.search_worker``) while pages are
-still being rendered, and the index is written compact (``kb.generate.search_index``). If the helper
-cannot be used, Material indexes as usual and the index file is compacted after the build. Either
-way each question's entry is cut to a size budget (``search_index.Trimmer``).
+Search: the index holds the questions only and is built from the notes (``kb.search``), in a helper
+process (``kb.generate.search_worker``) while pages are still being rendered; Material indexes no
+page. Its ``search_index.json`` becomes a stub naming the index file (``kb.generate.search_index``),
+which the site's own search worker loads when a reader starts searching.
 
 ``mkdocs serve``: rendered question bodies are reused across rebuilds (``kb.generate.render_cache``).
 """
@@ -18,29 +18,28 @@ import logging
 import os
 from pathlib import Path
 
-from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from kb.generate import related, search_worker
 from kb.generate.inputs import load_inputs
 from kb.generate.inputs import GLOSSARY_FILE
+from kb.paths import DATA_DIR
 from kb.generate.links import edit_url
 from kb.generate.render_cache import cache as render_cache
-from kb.generate.search_index import ANSWER_CHARS, Trimmer, compact_search_index, dumps_index, load_key_terms
+from kb.generate.search_index import question_docs, write_index
 from kb.generate.site import build_site
+from kb.generate.study import downloads_dir, find_editions
 
 log = logging.getLogger("mkdocs.plugins.kb")  # under "mkdocs": counted by --strict
 _edit_urls: dict[str, str | None] = {}
 _repo_url = ""
 _root: Path | None = None
-_search = {"dicts": (None, None), "written": False, "plugin": None}
+_search = {"dicts": (None, None), "plugin": None, "worker": None}
+_search_pages: dict[str, tuple[str, str]] = {}  # topic page src_uri -> (URL, title), for the index
+SYNONYMS_FILE = DATA_DIR / "synonyms.yml"
 _index_heads: dict[str, dict[str, int]] = {}  # page src_uri -> {question id: blocks kept in full}
-_heads_by_url: dict[str, dict[str, int]] = {}  # the same by page URL, filled as pages render
-
-
-def _key_terms() -> list[str]:
-    """Domain terms kept in every question's index entry (the generator's glossary, jieba's user dict)."""
-    return load_key_terms(GLOSSARY_FILE, _search["dicts"][1])
+_nav_titles: dict[str, str] = {}  # a split topic's overview page src_uri -> its nav section title
 
 
 def _kb_root(config) -> Path:
@@ -66,11 +65,11 @@ def _dict_path(value: str | None, option: str) -> str | None:
 
 
 def _install_parallel_search(config) -> None:
-    """Take jieba away from Material's search plugin (so it is not loaded in this process) and make
-    the plugin's index forward pages to the helper process."""
+    """Take jieba away from Material's search plugin (so it is not loaded in this process), start
+    the helper that builds the question index, and stop Material from indexing pages."""
     plugin = _search_plugin(config)
-    _search["written"] = False
     _search["plugin"] = plugin
+    _search["worker"] = None
     if plugin is None or not plugin.config.enabled:
         return
     from material.plugins.search import plugin as material_search
@@ -79,33 +78,20 @@ def _install_parallel_search(config) -> None:
                         _dict_path(plugin.config.jieba_dict_user, "jieba_dict_user"))
     plugin.config.jieba_dict = None
     plugin.config.jieba_dict_user = None
+    _search["worker"] = search_worker.get_worker(_search["dicts"][1], str(SYNONYMS_FILE), str(GLOSSARY_FILE))
     base = material_search.SearchIndex
     if getattr(base, "kb_parallel", False):
         return
 
-    class ParallelSearchIndex(base):
+    class QuestionsOnlySearchIndex(base):
+        """Material's index with no page entries: it writes only its config (the stub)."""
+
         kb_parallel = True
 
-        def __init__(self, **cfg):
-            super().__init__(**cfg)
-            keep = {k: cfg[k] for k in ("lang", "separator", "pipeline", "fields") if k in cfg}
-            self.worker = search_worker.get_worker(keep, *_search["dicts"])
-            self.worker.configure(_key_terms(), ANSWER_CHARS)
-
         def add_entry_from_context(self, page):
-            if getattr(page, "kb_indexed", False) or (page.meta.get("search") or {}).get("exclude"):
-                return
-            page.kb_indexed = True
-            self.worker.add(page, _index_heads.get(page.file.src_uri))
+            return
 
-        def generate_search_index(self, prev):
-            self.entries = self.worker.collect()
-            super().generate_search_index(prev)  # merges with the previous index under --dirty
-            config = {k: self.config[k] for k in ("lang", "separator", "pipeline", "fields")}
-            _search["written"] = True
-            return dumps_index({"config": config, "docs": self.entries})
-
-    material_search.SearchIndex = ParallelSearchIndex
+    material_search.SearchIndex = QuestionsOnlySearchIndex
 
 
 def on_startup(command, dirty):
@@ -127,10 +113,13 @@ def on_files(files, config):
     site = build_site(inputs)
     for problem in site.problems.items:  # errors and warnings both fail `mkdocs build --strict`
         (log.error if problem.level == "error" else log.warning)(str(problem))
+    if _search["worker"] is not None:  # segmented by the helper while pages render
+        _search["worker"].add_questions(question_docs(inputs, site.pages))
+    _search_pages.clear()
     _repo_url = inputs.repo_url
     _edit_urls = {}
     _index_heads.clear()
-    _heads_by_url.clear()
+    _nav_titles.clear()
     render_cache.start_build(repr((config.markdown_extensions, sorted(config.mdx_configs.items(), key=str),
                                    config.use_directory_urls)))
     for page in site.pages:
@@ -141,20 +130,36 @@ def on_files(files, config):
         _edit_urls[page.uri] = page.edit_url
         if page.index_heads:
             _index_heads[page.uri] = page.index_heads
+        if page.nav_title:
+            _nav_titles[page.uri] = page.nav_title
+    for edition in find_editions(downloads_dir()):  # editions built before the site (deploy workflow)
+        files.append(File.generated(config, f"downloads/{edition.file}",
+                                    abs_src_path=str(downloads_dir() / edition.file)))
     return files
 
 
 @event_priority(10)  # before awesome-pages, which keeps this order and applies docs/.pages
 def on_nav(nav, config, files):
-    """mkdocs sorts generated pages by name; put topic pages back in taxonomy order."""
+    """mkdocs sorts generated pages by name; put topic pages back in taxonomy and section order, and
+    name a split topic's folder section after the topic (mkdocs would use the folder name)."""
     order = {uri: i for i, uri in enumerate(_edit_urls)}
+
+    def key(item):
+        if item.is_section:
+            return min((key(c) for c in item.children), default=None)
+        uri = getattr(getattr(item, "file", None), "src_uri", None)
+        return order.get(uri)
 
     def sort(items):
         for item in items:
             if item.is_section:
                 sort(item.children)
-        if all(getattr(i, "file", None) is not None and i.file.src_uri in order for i in items):
-            items.sort(key=lambda i: order[i.file.src_uri])
+                title = next((_nav_titles[c.file.src_uri] for c in item.children
+                              if getattr(c, "file", None) is not None and c.file.src_uri in _nav_titles), None)
+                if title:
+                    item.title = title
+        if items and all(key(i) is not None for i in items):
+            items.sort(key=key)
 
     sort(nav.items)
     return nav
@@ -163,6 +168,8 @@ def on_nav(nav, config, files):
 def on_page_context(context, page, config, nav):
     uri = page.file.src_uri
     page.edit_url = _edit_urls[uri] if uri in _edit_urls else edit_url(_repo_url, f"docs/{uri}")
+    if uri in _index_heads:
+        _search_pages[uri] = (page.url, str(page.title))
     return context
 
 
@@ -174,34 +181,37 @@ def on_page_markdown(markdown, page, config, files):
 
 @event_priority(90)  # before anything else reads the page's HTML
 def _restore_cached(html, page, config, files):
-    """Cached question bodies back in; and the page URL's index budget known from now on."""
-    if page.file.src_uri in _index_heads:
-        _heads_by_url[page.url] = _index_heads[page.file.src_uri]
+    """Cached question bodies back in."""
     return render_cache.after_render(html, page.url)
 
 
-@event_priority(-100)  # after anything else changes the page's HTML
-def _index_page(html, page, config, files):
-    """Send the page to the search helper as soon as it is rendered: mkdocs renders every page's
-    Markdown before it runs any on_page_context, so indexing there would not overlap with rendering.
-    Material's own call in on_page_context then finds the page already indexed."""
-    index = getattr(_search.get("plugin"), "search_index", None)
-    if getattr(index, "kb_parallel", False):
-        page.content = html
-        index.add_entry_from_context(page)
-    return html
+on_page_content = _restore_cached
 
 
-on_page_content = CombinedEvent(_restore_cached, _index_page)
+def _offline(config) -> bool:
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin is not None and plugin.config.enabled)
 
 
-@event_priority(-50)  # after search writes the index, before the offline plugin inlines it (-100)
+def on_post_page(output, page, config):
+    """The site's search worker replaces Material's through the page configuration (overrides/
+    main.html): fail the build if Material's configuration block no longer has the entry we set."""
+    if '<script id="__config" type="application/json">' not in output or '"search":' not in output \
+            or "kb-search-worker.js" not in output:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"{page.file.src_uri}: Material's page configuration (#__config with a \"search\" "
+                          "worker URL) or our override of it (overrides/main.html, block config) is missing; "
+                          "Material changed: update the override before building")
+    return output
+
+
+@event_priority(-50)  # after search writes its stub, before the offline plugin inlines it (-100)
 def on_post_build(config):
-    if not _search["written"]:  # Material indexed in this process: compact its file instead
-        plugin = _search.get("plugin")
-        separator = plugin.config.separator if plugin is not None else None
-        compact_search_index(Path(config.site_dir) / "search" / "search_index.json", _heads_by_url,
-                             Trimmer(separator, _key_terms(), ANSWER_CHARS))
+    if _search["worker"] is None:
+        return
+    index = _search["worker"].build(dict(_search_pages))
+    write_index(Path(config.site_dir), index, inline=_offline(config))
 
 
 def on_serve(server, config, builder):

@@ -79,7 +79,7 @@ def test_offline_site_from_file_url_makes_no_external_requests(browser, offline_
 
 def test_phone_layout_has_no_horizontal_scroll(browser, served_site, shots):
     page = browser.new_page(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True)
-    for path in ("topics/inference/", "topics/position-encoding/", "topics/peft/", ""):
+    for path in ("topics/inference/", "topics/inference/kv-cache/", "topics/position-encoding/", "topics/peft/", ""):
         page.goto(served_site + path)
         page.wait_for_load_state("load")
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -89,4 +89,26 @@ def test_phone_layout_has_no_horizontal_scroll(browser, served_site, shots):
     page.screenshot(path=str(shots / "phone-formula.png"))
     page.goto(served_site + "topics/inference/")
     page.screenshot(path=str(shots / "phone-inference.png"), full_page=True)
+    page.close()
+
+
+def test_provenance_is_collapsed_under_a_canonical_answer(browser, served_site):
+    """要点 and the canonical answer are visible; a source answer is one closed line naming the source
+    and its verdict until opened; without a canonical answer the sources are open."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(served_site + "topics/peft/#lora-vs-qlora")
+    question = page.locator("h2#lora-vs-qlora")
+    assert question.is_visible()
+    keypoints = page.locator(".kb-keypoints").first
+    assert keypoints.is_visible() and "要点" in keypoints.inner_text()
+    source = page.locator("details.kb-source").first
+    summary = source.locator("summary")
+    assert summary.is_visible() and "有勘误" in summary.inner_text() and "《大模型面试题汇总》" in summary.inner_text()
+    assert source.get_attribute("open") is None
+    assert not source.locator(".admonition.warning").first.is_visible()  # the erratum opens with its block
+    summary.click()
+    assert source.locator(".admonition.warning").first.is_visible()
+    page.goto(served_site + "topics/position-encoding/#what-is-rope")
+    opened = page.locator("h2#what-is-rope ~ details.kb-source").first
+    assert opened.get_attribute("open") is not None
     page.close()

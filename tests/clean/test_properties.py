@@ -152,6 +152,8 @@ def test_clean_answer_changes_only_whitespace(text):
 @SETTINGS
 @given(texts=st.lists(SAFE_TEXT.map(lambda t: t.replace("\n", " ")), max_size=15))
 def test_noise_filter_keeps_lines_matching_no_rule(parser, texts):
+    if noise.load_repeated(parser):  # a repeated short line is a running header there: keep lines distinct
+        texts = list(dict.fromkeys(texts))
     lines = [Line(i + 1, t) for i, t in enumerate(texts)]
     kept, drops = noise.filter_lines(lines, parser)
     assert kept == lines

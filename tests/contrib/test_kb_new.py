@@ -60,7 +60,8 @@ def test_scaffolds_a_valid_note_in_the_suggested_topic(root):
     assert note.topic == "peft"
     assert note.status == "unanswered"
     assert note.sources == []
-    assert [b.sources for b in note.blocks] == [["project"]], "one project answer block to write into"
+    assert [(b.kind, b.sources) for b in note.blocks] == [("keypoints", ["project"]), ("answer", ["project"])], \
+        "a keypoints block and one project answer block to write into"
     assert note.answers == [], "the writing hint is not an answer"
     one = kb("check", str(path), root=root)
     assert one.returncode == 0, one.stdout + one.stderr

@@ -16,6 +16,10 @@ from kb.model import load_note
 from .kbrun import REPO, RULES, kb, kb_env
 
 QUESTION = "投机解码（Speculative Decoding）为什么能在不改变输出分布的前提下加速推理？"
+KEYPOINTS = """
+- 小模型先起草多个 token，大模型一次并行验证，接受的部分与大模型自己生成的分布一致。
+- 加速取决于接受率：草稿越准，每次验证接受的 token 越多。
+"""
 ANSWER = """**结论**：投机解码先用一个小的草稿模型连续猜出 $k$ 个 token，再让大模型一次前向并行验证，
 按接受—拒绝采样决定保留多少个，因此输出分布与只用大模型逐个采样完全相同，速度却能提高 2 到 3 倍。
 
@@ -67,14 +71,17 @@ def answered(checkout) -> Path:
     assert "status: unanswered" in text and "<!-- answer: project -->" in text
     hint = re.search(r"<!-- answer: project -->\n\n(<!--.*?-->)", text, re.S)
     assert hint, "kb new leaves a writing hint below the answer marker"
-    text = text.replace(hint.group(1), ANSWER.strip()).replace("status: unanswered", "status: answered")
+    points = re.search(r"<!-- keypoints -->\n\n(<!--.*?-->)", text, re.S)
+    assert points, "kb new leaves a writing hint below the keypoints marker"
+    text = text.replace(hint.group(1), ANSWER.strip()).replace(points.group(1), KEYPOINTS.strip())
+    text = text.replace("status: unanswered", "status: answered")
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def test_contributing_describes_these_steps():
     guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    for step in ('kb new "', "<!-- answer: project -->", "status: unanswered", "status: answered",
+    for step in ('kb new "', "<!-- keypoints -->", "<!-- answer: project -->", "status: unanswered", "status: answered",
                  "kb check --changed --base main", "mkdocs serve", "bash scripts/check"):
         assert step in guide, f"CONTRIBUTING.md no longer mentions {step!r}"
 

@@ -20,7 +20,8 @@ def make_root(tmp: Path, entries: list[dict], files: dict[str, str] | None = Non
             shutil.copy(REPO / "sources" / e["file"], tmp / "sources" / e["file"])
         else:
             (tmp / "sources" / e["file"]).write_text(text, encoding="utf-8")
-    full = [{"title": e["id"], "author": "test", "publisher": "test", "attribution": "test", **e} for e in entries]
+    full = [{"title": e["id"], "short": f"来源 {e['id']}", "author": "test", "publisher": "test", "attribution": "test",
+             **e} for e in entries]
     (tmp / "sources" / "sources.yml").write_text(yaml.safe_dump(full, allow_unicode=True), encoding="utf-8")
     return tmp
 

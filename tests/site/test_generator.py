@@ -36,25 +36,61 @@ def test_every_note_is_one_h2_with_its_id(site):
 
 def test_labels_badges_and_links(site):
     peft = site.page("topics/peft.md").content
-    assert '=== "本站撰写"' in peft
-    assert '!!! warning "勘误' in peft
+    qlora = peft.split("{ #lora-vs-qlora }")[1].split("\n## ")[0]
+    # 要点 first, then the canonical answer plainly, then the source answer collapsed as provenance
+    assert qlora.index('!!! abstract kb-keypoints "要点"') < qlora.index("QLoRA 先把基座量化") \
+        < qlora.index("??? warning kb-source")
+    assert '"来源：《大模型面试题汇总》 · 有勘误"' in qlora  # verdict visible while collapsed
+    block = qlora.split("??? warning kb-source")[1]
+    assert block.index("勘误（本站撰写）") < block.index("QLoRA 把基座模型量化到 4 bit")  # erratum inside its block
+    assert "===" not in peft and "已解答" not in peft  # no tabs, no uninformative badge
     assert 'kb-status--unanswered">待解答' in peft
     assert "也问作：QLoRA 相比 LoRA 做了哪些改进？" in peft
     assert "[LoRA 的定义](#what-is-lora)" in peft  # q: link on the same page
-    assert "[KV Cache](inference.md#kv-cache-memory)" in peft  # q: link across pages
+    assert "[KV Cache](inference/kv-cache.md#kv-cache-memory)" in peft  # q: link across pages
     assert "/edit/main/notes/peft/lora-vs-qlora.md" in peft
     assert "/issues/new?title=" in peft and "lora-vs-qlora" in peft
     rope = site.page("topics/position-encoding.md").content
-    assert rope.count('=== "') >= 2  # two sources side by side
+    what = rope.split("{ #what-is-rope }")[1].split("\n## ")[0]
+    assert "本站答案待撰写" in what and what.count("???+ quote kb-source") == 2  # partial: sources expanded
+    assert 'kb-status--partial">待完善' in what
+
+
+def test_one_label_per_article(site):
+    kv = site.page("topics/inference/kv-cache.md").content
+    assert '"来源：《大模型面试八股》 · 已核对"' in kv  # s000 + s003: one article, one label
+
+
+def test_source_labels_are_short_and_unique_per_article():
+    from kb.generate.inputs import REPO_DIR, load_sources, source_label_problems
+
+    sources = load_sources(REPO_DIR / "sources" / "sources.yml")
+    assert source_label_problems(sources) == []
+    assert all(0 < len(s.short) <= 12 for s in sources.values())  # fits a phone-width block title
+    shared = [s for s in sources.values() if [x.short for x in sources.values()].count(s.short) > 1]
+    assert {s.id for s in shared} == {"s000", "s003"}  # the two extractions of one article
+
+
+def test_source_label_problems_name_the_line(tmp_path):
+    from kb.generate.inputs import load_sources, source_label_problems
+
+    path = tmp_path / "sources.yml"
+    path.write_text("- id: a\n  title: 甲\n  short: 同名\n  url: https://x/1\n"
+                    "- id: b\n  title: 乙\n  short: 同名\n  url: https://x/2\n"
+                    "- id: c\n  title: 丙\n  short: 同名\n  url: https://x/1\n"
+                    "- id: d\n  title: 丁\n", encoding="utf-8")
+    problems = source_label_problems(load_sources(path))
+    assert [line for line, _ in problems] == [5, 13]  # b: another article's name; d: no short name
+    assert "short name" in problems[0][1] and "no short name" in problems[1][1]
 
 
 def test_glossary_links_first_mention_only(site):
-    inference = site.page("topics/inference.md").content
-    block = inference.split("{ #decoder-only }")[1]
-    links = re.findall(r"\[KV Cache\]\(#kv-cache-memory \"术语：KV Cache\"\)", block)
+    decoding = site.page("topics/inference/decoding.md").content
+    block = decoding.split("{ #decoder-only }")[1]
+    links = re.findall(r"\[KV Cache\]\(kv-cache.md#kv-cache-memory \"术语：KV Cache\"\)", block)
     assert len(links) == 1
     # never in the defining note itself
-    kv = inference.split("{ #kv-cache-memory }")[1].split("\n## ")[0]
+    kv = site.page("topics/inference/kv-cache.md").content.split("{ #kv-cache-memory }")[1]
     assert "术语：KV Cache" not in kv
 
 
@@ -113,6 +149,7 @@ def test_moving_a_question_keeps_links_working(tmp_path):
     generate(root, tmp_path / "out", strict=True)
     peft = (tmp_path / "out" / "topics" / "peft.md").read_text(encoding="utf-8")
     assert "[KV Cache](memory-precision.md#kv-cache-memory)" in peft
+    assert not (tmp_path / "out" / "topics" / "inference" / "kv-cache.md").exists()  # an emptied section has no page
 
 
 def test_related_is_stable_and_includes_explicit(site):

@@ -15,6 +15,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def test_generated_pages_match_golden(tmp_path, monkeypatch):
     monkeypatch.delenv("KB_REPO_URL", raising=False)
+    monkeypatch.delenv("KB_DOWNLOADS", raising=False)  # the 离线与下载 page lists what that folder holds
     out = tmp_path / "out"
     written = generate(FIXTURE, out, strict=True)
     got = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in written}
@@ -23,7 +24,7 @@ def test_generated_pages_match_golden(tmp_path, monkeypatch):
             (GOLDEN / uri).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / uri).write_text(text, encoding="utf-8")
     expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
-                for p in GOLDEN.rglob("*.md")}
+                for p in GOLDEN.rglob("*") if p.is_file()}
     assert sorted(got) == sorted(expected), "pages differ; set KB_REGEN_GOLDEN=1 to regenerate"
     for uri in got:
         assert got[uri] == expected[uri], f"{uri} differs from golden; set KB_REGEN_GOLDEN=1 to regenerate"

@@ -64,3 +64,51 @@ def test_reworded_duplicates_merge_and_different_terms_do_not() -> None:
 def test_cluster_is_transitive_and_ordered() -> None:
     keys = [QuestionKey(q) for q in ["什么是 LoRA？", "BPE 是什么？", "LoRA 是什么？", "什么是LoRA?"]]
     assert cluster(keys) == [[0, 2, 3], [1]]
+
+
+# --- paraphrases and topics by similarity ----------------------------------------------------------
+
+import pytest  # noqa: E402
+
+from kb.classify import TopicIndex  # noqa: E402
+from kb.model import Block, Note  # noqa: E402
+
+
+@pytest.mark.parametrize("a, b", [
+    ("PPO 和 DPO 有什么区别？", "PPO 和 DPO 区别"),
+    ("DPO 与 PPO 的区别是什么？", "ppo和dpo有何不同"),
+    ("LoRA 和 QLoRA 的异同", "QLoRA 与 LoRA 有什么区别？"),
+    ("Layer Norm 和 Batch Norm 的区别？", "LayerNorm 与 BatchNorm 有什么不同"),
+    ("Flash Attention 的原理是什么？", "FlashAttention 的原理是什么"),
+])
+def test_paraphrases_are_one_question(a, b):
+    assert QuestionKey(a).same_question(QuestionKey(b))
+
+
+@pytest.mark.parametrize("a, b", [
+    ("PPO 和 DPO 的区别", "PPO 和 GRPO 的区别"),
+    ("预训练和微调的区别", "预训练和增量预训练的区别"),
+    ("BERT 和 GPT 的区别", "BERT 和 GPT 的联系"),
+    ("LoRA 的优点是什么？", "LoRA 的缺点是什么？"),
+])
+def test_close_but_different_questions_stay_apart(a, b):
+    assert not QuestionKey(a).same_question(QuestionKey(b))
+
+
+def _note(nid: str, topic: str, question: str, answer: str) -> Note:
+    return Note(id=nid, question=question, topic=topic, status="partial", blocks=[Block("answer", ["s000"], answer)])
+
+
+def test_topic_by_nearest_notes_beats_a_keyword_in_the_answer():
+    notes = [
+        _note("moe-1", "moe", "MoE 的门控网络如何选择专家？", "router 对每个 token 计算专家概率，取 top-k 专家。"),
+        _note("moe-2", "moe", "MoE 为什么需要负载均衡损失？", "避免少数专家处理大部分 token，专家得不到训练。"),
+        _note("moe-3", "moe", "什么是专家容量？", "每个专家一次能处理的 token 数上限，超出的 token 被丢弃。"),
+        _note("tok-1", "tokenizer", "BPE 如何构建词表？", "统计相邻符号对频率，合并最高的一对。"),
+        _note("tok-2", "tokenizer", "WordPiece 和 BPE 的区别？", "合并准则不同：频率与似然。"),
+    ]
+    index = TopicIndex(notes)
+    question, answer = "MoE 中 top-k 路由是怎么选专家的？", "门控网络给每个 token 打分，选分数最高的 k 个专家。"
+    assert assign_topic(question, "", answer, index=index) == "moe"
+    # nothing similar: the keyword rules decide
+    assert assign_topic("RoPE 旋转位置编码的原理是什么？", "", "", index=index) == "position-encoding"

@@ -120,12 +120,13 @@ def test_numbered_and_bulleted_questions():
         ("什么是量化？", "把权重转为低比特。\n- 常见：INT8、INT4"),
         ("为什么需要 KV Cache?", "避免重复计算。"),
         ("有哪些并行方式？", ""),  # a question without an answer is still an item
-        ("ZeRO 的思想是什么？", "切分优化器状态、梯度和参数。\n- 为什么能省显存？\n  消除冗余副本。"),
+        ("ZeRO 的思想是什么？", "切分优化器状态、梯度和参数。"),
+        ("为什么能省显存？", "消除冗余副本。"),  # a nested question is its own question, never its parent's answer
     ]
     assert article.drops[0].reason == "chrome"  # short intro line
 
 
-def test_sub_questions_inside_heading_answer_stay_in_answer():
+def test_points_that_ask_inside_a_heading_answer_stay_in_answer():
     article, _ = parse(
         "## 什么是 Flash Attention？\n"
         "一种 IO 感知的精确注意力实现。\n"
@@ -160,8 +161,9 @@ def test_code_fences_front_matter_and_prose():
     answer = article.items[0].answer
     assert answer.startswith("```python\n# 减去最大值防止溢出") and answer.endswith("```")
     assert "def softmax(x):\n\n    return" in answer  # blank lines inside the answer are kept
-    assert article.items[0].end_line == 14
-    assert [(p.line, p.text) for p in article.prose] == [(5, intro)]
+    assert article.items[0].end_line == 13  # the closing `---` is a separator, not answer
+    # prose outside any question is never a note of its own: it is ledgered as dropped prose
+    assert article.prose == [] and (5, 5, "prose") in {(d.start, d.end, d.reason) for d in article.drops}
     assert (1, 3, "chrome") in {(d.start, d.end, d.reason) for d in article.drops}
     assert [(d.start, d.reason) for d in noise] == [(4, "navigation")]
 

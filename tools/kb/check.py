@@ -21,6 +21,7 @@ from .paths import DATA_DIR, notes_dir
 from .sources import source_ids
 from .structure import load_structures, own_structure_dir, structure_problems
 from .generate.glossary import glossary_problems, load_glossary
+from .search.synonyms import validate as synonym_problems
 from .taxonomy import load_taxonomy, tag_ids
 
 KEYPOINT_MAX_CHARS = 120
@@ -257,6 +258,10 @@ class Checker:
         if glossary.is_file():
             for line, msg in glossary_problems(load_glossary(glossary), list(notes.values())):
                 self.add(glossary, line, "glossary", msg, "G-glossary")
+        synonyms = self.root / "tools" / "kb" / "data" / "synonyms.yml"
+        if synonyms.is_file():
+            for problem in synonym_problems(synonyms):
+                self.add(synonyms, problem.line, "synonyms", problem.message, "D-synonyms")
 
     # --- all notes --------------------------------------------------------------------------
     def check_all(self, paths: list[Path] | None = None) -> list[Problem]:

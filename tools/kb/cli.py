@@ -12,14 +12,14 @@ from .paths import repo_root
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importer import run_import
+    from .importer import ImportRefused, run_import
     from .ingest.base import ParseError
     from .sources import SourceRegistryError
 
     root = repo_root()
     try:
         result = run_import(root, args.sources, dry_run=args.dry_run)
-    except (ParseError, SourceRegistryError, FileNotFoundError, KeyError) as exc:
+    except (ParseError, ImportRefused, SourceRegistryError, FileNotFoundError, KeyError) as exc:
         print(f"kb import: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 1
     print(f"{'source':8} {'found':>6} {'new':>5} {'merged':>7} {'answered':>9} {'unanswered':>11} "

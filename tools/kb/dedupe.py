@@ -21,7 +21,12 @@ def normalize(question: str) -> str:
     q = question.lower()
     for old, new in config()["synonyms"]:
         q = q.replace(old, new)
-    return re.sub(r"[\s\W_]+", "", q)
+    q = re.sub(r"[\s\W_]+", "", q)
+    for pattern in config().get("order_free", []):
+        if m := re.match(pattern, q):
+            a, b = sorted((m["a"], m["b"]))
+            return f"{a}和{b}{m['rest']}"
+    return q
 
 
 def latin_terms(question: str) -> frozenset[str]:
@@ -29,6 +34,14 @@ def latin_terms(question: str) -> frozenset[str]:
     for old, new in config()["synonyms"]:
         q = q.replace(old, new)
     return frozenset(re.findall(r"[a-z][a-z0-9]*", q.replace("-", "")))
+
+
+def latin_joined(question: str) -> str:
+    """The Latin words run together, so "Flash Attention" and "FlashAttention" name the same term."""
+    q = question.lower()
+    for old, new in config()["synonyms"]:
+        q = q.replace(old, new)
+    return "".join(re.findall(r"[a-z0-9]+", q))
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -63,18 +76,19 @@ def containment(a: str, b: str) -> float:
 class QuestionKey:
     """Precomputed comparison data for one phrasing."""
 
-    __slots__ = ("norm", "grams", "terms", "intents")
+    __slots__ = ("norm", "grams", "terms", "joined", "intents")
 
     def __init__(self, question: str):
         self.norm = normalize(question)
         self.grams = bigrams(self.norm)
         self.terms = latin_terms(question)
+        self.joined = latin_joined(question)
         self.intents = intents(question)
 
     def same_question(self, other: "QuestionKey") -> bool:
         if self.norm == other.norm:
             return True
-        if self.terms != other.terms or self.intents != other.intents:
+        if (self.terms != other.terms and self.joined != other.joined) or self.intents != other.intents:
             return False
         cfg = config()
         sim = jaccard(self.grams, other.grams)

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import yaml
 
-from . import classify, dedupe, quality
+from . import classify, dedupe
 from .clean import noise, pipeline
+from .clean.repair import repair, shape_question
 from .ingest.base import Drop, ParsedArticle, ParseError, read_lines, uncovered_lines
 from .ingest.registry import get_parser
-from .model import Block, Note, SourceRef, iter_note_paths, load_note, render_note
+from .model import Block, Note, SourceRef, derive_status, iter_note_paths, load_note, render_note
 from .paths import ledger_dir, notes_dir
 from .sources import SourceMeta, find_source
 
@@ -39,6 +40,7 @@ class Occurrence:
     tags: list[str]
     kind: str = "question"  # question | prose
     note_id: str = ""
+    extra_aliases: list[str] = field(default_factory=list)  # other phrasings the source gives (TOC table)
 
 
 @dataclass
@@ -59,6 +61,11 @@ class ImportResult:
     unchanged: int = 0
     reports: list[SourceReport] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)  # what the pre-write repair changed, per note
+
+
+class ImportRefused(ValueError):
+    """What would be written fails the note checks or would break the site; nothing was written."""
 
 
 def log(msg: str) -> None:
@@ -85,15 +92,21 @@ def parse_source(root: Path, meta: SourceMeta) -> tuple[ParsedArticle, list[Drop
     return parsed, drops + parsed.drops, len(unclaimed), [line.text for line in lines]
 
 
+def _fixed(text: str, kind: str) -> str:
+    return repair(text, kind)[0]
+
+
 def occurrences(meta: SourceMeta, parsed: ParsedArticle) -> list[Occurrence]:
     occ = []
     for item in parsed.items:
-        question = pipeline.clean_question(item.question)
+        question = _fixed(pipeline.clean_question(item.question), "question")
         if not question:
             continue
-        occ.append(Occurrence(meta.id, item.line, item.end_line, question, pipeline.clean_alias(item.question),
-                              pipeline.clean_answer(item.answer) if item.answer.strip() else "",
-                              pipeline.clean_question(item.section) if item.section else "", list(item.tags)))
+        occ.append(Occurrence(meta.id, item.line, item.end_line, question,
+                              _fixed(pipeline.clean_alias(item.question), "question"),
+                              _fixed(pipeline.clean_answer(item.answer), "answer") if item.answer.strip() else "",
+                              pipeline.clean_question(item.section) if item.section else "", list(item.tags),
+                              extra_aliases=[_fixed(pipeline.clean_alias(a), "question") for a in item.aliases]))
     for prose in parsed.prose:
         title = pipeline.clean_question(prose.title)
         occ.append(Occurrence(meta.id, prose.line, prose.end_line, title, title,
@@ -142,33 +155,27 @@ def answer_blocks(occ: list[Occurrence]) -> list[Block]:
     return sorted(blocks, key=lambda b: order[b.sources[0]])
 
 
-def build_note(occ: list[Occurrence], taken: set[str]) -> Note:
+def build_note(occ: list[Occurrence], taken: set[str], index: classify.TopicIndex | None = None) -> Note:
+    from .check import QUESTION_SHAPE
     head = canonical(occ)
+    shaped = pipeline.clean_question(shape_question(head.question, QUESTION_SHAPE))
     all_text = "\n".join(o.answer for o in occ)
     sections = " ".join(sorted({o.section for o in occ if o.section}))
-    topic = classify.assign_topic(head.question, sections, all_text)
+    topic = classify.assign_topic(head.question, sections, all_text, index=index)
     extra = sorted({t for o in occ for t in o.tags})
     blocks = answer_blocks(occ)
     note = Note(
         id=make_id(head.question, topic, taken),
-        question=head.question,
+        question=shaped,
         topic=topic,
         status="unanswered",
         sources=_source_refs(occ),
-        aliases=_aliases(head.question, occ),
+        aliases=_aliases(shaped, occ),
         tags=classify.assign_tags(head.question, extra),
         blocks=blocks,
     )
-    note.status = _status(note)
+    note.status = derive_status(note)  # source answers alone are `partial` until the project answers
     return note
-
-
-def _status(note: Note) -> str:
-    if not note.answers:
-        return "unanswered"
-    if all(quality.is_partial(b.text) for b in note.answers) and not note.errata:
-        return "partial"
-    return "answered"
 
 
 def _source_refs(occ: list[Occurrence]) -> list[SourceRef]:
@@ -186,10 +193,11 @@ def _aliases(question: str, occ: list[Occurrence], known: tuple[str, ...] = ()) 
     seen = {pipeline.clean_question(k) for k in (question, *known)}
     out: list[str] = []
     for o in sorted(occ, key=lambda o: (o.source, o.line)):
-        key = pipeline.clean_question(o.alias) if o.alias else ""
-        if key and key not in seen:
-            seen.add(key)
-            out.append(o.alias)
+        for alias in [o.alias, *o.extra_aliases]:
+            key = pipeline.clean_question(alias) if alias else ""
+            if key and key not in seen:
+                seen.add(key)
+                out.append(alias)
     return out
 
 
@@ -210,7 +218,7 @@ def merge_into(note: Note, occ: list[Occurrence]) -> bool:
             note.blocks.append(b)
             changed = True
     if changed and note.status == "unanswered" and note.answers:
-        note.status = _status(note)
+        note.status = derive_status(note)
     return changed
 
 
@@ -255,15 +263,32 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
         if prev in existing:
             by_ledger.setdefault(prev, []).append(o)
     ledgered = {id(o) for group in by_ledger.values() for o in group}
+    # New prose becomes a note only when its title can be a question; otherwise it is ledgered as dropped
+    # prose (a reviewer may attach it to the question it explains), never a note titled 前言 or 总结.
+    from .check import QUESTION_SHAPE
+    for o in [o for o in all_occ if o.kind == "prose" and id(o) not in ledgered]:
+        if not QUESTION_SHAPE.search(shape_question(o.question, QUESTION_SHAPE, fallback=False)):
+            drops_by_source[o.source].append(Drop(o.line, o.end_line, "prose",
+                                                  f"text outside any question, titled '{o.question[:30]}'"))
+            all_occ.remove(o)
+    groups_of_prose = []
     for i, o in enumerate(all_occ):
         if id(o) in ledgered:
             continue
-        keys.append(dedupe.QuestionKey(o.question) if o.kind == "question" else dedupe.QuestionKey("§" + o.question))
+        if o.kind == "prose":  # a text block is its own note: titles like 前言 say nothing about content
+            groups_of_prose.append([len(keys)])
+            keys.append(dedupe.QuestionKey("§" + o.question))
+        else:
+            keys.append(dedupe.QuestionKey(o.question))
         owners.append(("occ", i))
+    prose_idx = {g[0] for g in groups_of_prose}
+    question_idx = [k for k in range(len(keys)) if k not in prose_idx]
+    clusters = [[question_idx[j] for j in g] for g in dedupe.cluster([keys[k] for k in question_idx])]
     taken = set(existing)
+    index: classify.TopicIndex | None = None
     touched: dict[str, Note] = {}
     new_notes: list[Note] = []
-    for group in dedupe.cluster(keys):
+    for group in sorted(clusters + groups_of_prose, key=lambda g: g[0]):
         note_ids = sorted({owners[k][1] for k in group if owners[k][0] == "note"})
         occ = [all_occ[owners[k][1]] for k in group if owners[k][0] == "occ"]
         if not occ:
@@ -279,7 +304,9 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
             for o in occ:
                 o.note_id = target.id
         else:
-            note = build_note(occ, taken)
+            if index is None:  # nearest existing notes decide the topic of a new question
+                index = classify.TopicIndex(existing.values())
+            note = build_note(occ, taken, index)
             taken.add(note.id)
             new_notes.append(note)
             for o in occ:
@@ -319,6 +346,13 @@ def run_import(root: Path, refs: list[str], dry_run: bool = False) -> ImportResu
             result.unchanged += 1
             continue
         result.written.append(path)
+    from .import_check import validate_before_write
+    problems = validate_before_write(root, {p: files[p] for p in result.written if p.suffix == ".md"},
+                                     [m.id for m in metas])
+    if problems:
+        raise ImportRefused("import refused, nothing was written — what would be written fails the checks:\n"
+                            + "\n".join(f"  {p}" for p in problems)
+                            + "\nFix the source's shape (or its parser / clean rules) and import again.")
     if not dry_run:
         write_atomically({p: files[p] for p in result.written})
     return result

@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model import Note
+from ..structure import Section, arrange
 from ..taxonomy import Tag, Topic
 from .glossary import Term, TermLinker
 from .inputs import SiteInputs
 from .links import Location
 
-MAX_PER_PAGE = 60  # a topic with more questions is split into parts of at most this size
-STATUS_LABELS = {"answered": "已解答", "partial": "部分解答", "unanswered": "待解答"}
+# A topic with more questions than this, or more Markdown than SPLIT_ABOVE_CHARS (formula-heavy topics
+# make long pages with few questions), gets one page per section when it has several sections.
+SPLIT_ABOVE = 20
+SPLIT_ABOVE_CHARS = 40_000
+STATUS_LABELS = {"answered": "", "partial": "待完善", "unanswered": "待解答"}  # answered needs no badge
 TOPICS_DIR = "topics"
 
 
 @dataclass
 class TopicPart:
+    """One page of questions: a whole topic, or one section of a topic split by subject."""
+
     topic: Topic
     uri: str
     title: str
     notes: list[Note]
-    index: int = 1  # 1-based part number
-    count: int = 1  # number of parts of this topic
+    index: int = 1  # 1-based page number within the topic
+    count: int = 1  # number of question pages of this topic
+    sections: list[tuple[Section, list[Note]]] = field(default_factory=list)  # on this page, in order
+    overview: str = ""  # the topic's overview page when it is split ("" otherwise)
+
+    @property
+    def section(self) -> Section | None:
+        """The section this page shows, when the topic is split."""
+        return self.sections[0][0] if self.overview and self.sections else None
 
 
 @dataclass
@@ -36,6 +48,7 @@ class Context:
     locations: dict[str, Location]
     terms: list[Term] = field(default_factory=list)
     related: dict[str, list[str]] = field(default_factory=dict)
+    neighbours: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @cached_property
     def notes_by_id(self) -> dict[str, Note]:
@@ -59,38 +72,53 @@ class Context:
             out.setdefault(p.topic.id, []).append(p)
         return out
 
+    def topic_uri(self, topic_id: str) -> str:
+        """Where a topic starts: its overview page when split, else its only page."""
+        parts = self.parts_by_topic[topic_id]
+        return parts[0].overview or parts[0].uri
+
+    @cached_property
+    def section_of(self) -> dict[str, str]:
+        """note id → the id of its section (the topic id when the topic has no structure)."""
+        return {n.id: sec.id for p in self.parts for sec, notes in p.sections for n in notes}
+
     @cached_property
     def experience_tags(self) -> set[str]:
         return {t.id for t in self.inputs.tags if t.kind == "experience"}
+
+    @cached_property
+    def non_subject_tags(self) -> set[str]:
+        """Tags about a question's form or origin (面经, 对比, 原理 …), not its subject."""
+        return {t.id for t in self.inputs.tags if t.kind != "subject"}
 
     def topic_name(self, topic_id: str) -> str:
         return self.inputs.taxonomy.topic(topic_id).name
 
 
-def note_sort_key(note: Note) -> tuple:
-    """Questions keep the order of the article they came from (source id, then line)."""
-    if not note.sources:
-        return ("~", 0, note.id)
-    first = note.sources[0]
-    m = re.search(r"\d+", first.locator or "")
-    return (first.source, int(m.group(0)) if m else 0, note.id)
-
-
 def split_topics(inputs: SiteInputs) -> list[TopicPart]:
+    """Topic pages in taxonomy order. Questions follow the topic's structure file; a large topic (see
+    SPLIT_ABOVE) in several sections, or one with ``split: true``, gets one page per section and an
+    overview page, every other topic one page with its sections as visual dividers."""
     by_topic: dict[str, list[Note]] = {}
     for note in inputs.notes:
         by_topic.setdefault(note.topic, []).append(note)
     parts: list[TopicPart] = []
     for topic in inputs.taxonomy.topics:
-        notes = sorted(by_topic.get(topic.id, []), key=note_sort_key)
+        notes = by_topic.get(topic.id, [])
         if not notes:
             continue
-        count = math.ceil(len(notes) / MAX_PER_PAGE)
-        size = math.ceil(len(notes) / count)
-        for k in range(count):
-            uri = f"{TOPICS_DIR}/{topic.id}.md" if k == 0 else f"{TOPICS_DIR}/{topic.id}-{k + 1}.md"
-            title = topic.name if count == 1 else f"{topic.name}（{k + 1}/{count}）"
-            parts.append(TopicPart(topic, uri, title, notes[k * size:(k + 1) * size], k + 1, count))
+        structure = inputs.structures.get(topic.id)
+        sections = arrange(notes, structure, Section(topic.id, topic.name))
+        split = structure.split if structure is not None and structure.split is not None \
+            else len(notes) > SPLIT_ABOVE or sum(len(b.text) for n in notes for b in n.blocks) > SPLIT_ABOVE_CHARS
+        if split and len(sections) > 1:
+            overview = f"{TOPICS_DIR}/{topic.id}/index.md"
+            for k, (sec, sec_notes) in enumerate(sections):
+                parts.append(TopicPart(topic, f"{TOPICS_DIR}/{topic.id}/{sec.id}.md", sec.title, sec_notes,
+                                       k + 1, len(sections), [(sec, sec_notes)], overview))
+        else:
+            parts.append(TopicPart(topic, f"{TOPICS_DIR}/{topic.id}.md", topic.name,
+                                   [n for _, ns in sections for n in ns], 1, 1, sections))
     return parts
 
 

@@ -1,10 +1,13 @@
-"""Key terms (tools/kb/data/glossary.yml) and their defining questions.
+"""Key terms (tools/kb/data/glossary.yml): a one-line definition and the question that defines each.
 
 The first mention of a term in each answer links to the question that defines it — never inside
-code, math, links or bold heading lines, and never in the defining note itself. An entry may name
-its defining note (``note:``); otherwise the best question mentioning the term is chosen: a
+code, math, links or bold heading lines, and never in the defining note itself. An entry names its
+defining note (``note:``); without one, the best question mentioning the term is chosen: a
 definitional phrasing (什么是 X / X 是什么 / 介绍 X …) first, answered before unanswered, then the
 shortest question, then the id — deterministic, so links are stable between builds.
+
+``glossary_problems`` reports what makes an entry useless: no definition, a defining note that does
+not exist, a term no answer mentions (a misspelling, or a term the notes do not use).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class Term:
     term: str
     aliases: list[str] = field(default_factory=list)
     note: str = ""  # defining note id ("" until resolved; stays "" when no question defines it)
+    definition: str = ""  # one line of Chinese, shown on the glossary page
+    line: int = 0  # 1-based line of the entry in glossary.yml
 
     @property
     def forms(self) -> list[str]:
@@ -47,9 +52,15 @@ _PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
 def load_glossary(path: Path) -> list[Term]:
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [Term(str(t["term"]), [str(a) for a in t.get("aliases") or []], str(t.get("note") or ""))
-            for t in data.get("terms", [])]
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    # Each entry's line, for messages: the n-th list item under `terms:` (one entry per item).
+    lines = [i + 1 for i, line in enumerate(text.split("\n")) if re.match(r"^\s*- ", line)]
+    terms = []
+    for k, t in enumerate(data.get("terms") or []):
+        terms.append(Term(str(t["term"]), [str(a) for a in t.get("aliases") or []], str(t.get("note") or ""),
+                          str(t.get("definition") or "").strip(), lines[k] if k < len(lines) else 0))
+    return terms
 
 
 def form_pattern(form: str) -> str:
@@ -83,7 +94,7 @@ def resolve_terms(terms: list[Term], notes: list[Note], on_error) -> list[Term]:
     for t in terms:
         if t.note:
             if t.note not in ids:
-                on_error(f"glossary term '{t.term}' names unknown note '{t.note}'")
+                on_error(t.line, f"glossary term '{t.term}' names unknown note '{t.note}'")
                 t.note = ""
             continue
         candidates = [n for n in notes if mentions(t, n.question)]
@@ -96,6 +107,36 @@ def resolve_terms(terms: list[Term], notes: list[Note], on_error) -> list[Term]:
             ))
             t.note = best.id
     return [t for t in terms if t.note]
+
+
+def glossary_problems(terms: list[Term], notes: list[Note]) -> list[tuple[int, str]]:
+    """(line, message) for each entry without a definition, with a defining note that does not exist,
+    or that no answer mentions. One scan over the answers finds every mentioned term."""
+    out: list[tuple[int, str]] = []
+    ids = {n.id for n in notes}
+    regex = term_regex(terms)
+    by_form = {f.lower(): t.term for t in terms for f in t.forms}
+    seen: set[str] = set()
+    if regex is not None:
+        for note in notes:
+            for block in note.blocks:
+                if block.kind != "answer":
+                    continue
+                for m in regex.finditer(block.text):
+                    key = m.group(0).lower()
+                    seen.add(by_form.get(key) or next(
+                        (t.term for t in terms if any(re.fullmatch(form_pattern(f), m.group(0), re.IGNORECASE)
+                                                      for f in t.forms)), ""))
+    for t in terms:
+        if not t.definition:
+            out.append((t.line, f"glossary term '{t.term}' has no definition: add `definition: <one line>`"))
+        if t.note and t.note not in ids:
+            out.append((t.line, f"glossary term '{t.term}' points to '{t.note}', which is not a note: "
+                        "name the id of the question that defines the term"))
+        if t.term not in seen:
+            out.append((t.line, f"glossary term '{t.term}' occurs in no answer (forms: {', '.join(t.forms)}): "
+                        "fix its spelling or aliases, or remove it"))
+    return out
 
 
 class TermLinker:

@@ -1,7 +1,10 @@
-"""Everything the generator reads, loaded once: notes, sources, taxonomy, tags, glossary.
+"""Everything the generator reads, loaded once: notes, sources, taxonomy, tags, glossary, structure.
 
 The generator never reads the repository layout itself beyond this module, so tests can point it at
 a temporary notes folder (``KB_ROOT`` or the ``root`` argument) while reusing the repo's data files.
+A root with its own ``tools/kb/data/glossary.yml`` or ``structure/`` (a test fixture) uses those and
+has them validated against its notes; a bare notes folder borrows the repository's without
+validation (their note ids name the repository's notes, not the folder's).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import yaml
 
 from ..model import Note, NoteFormatError, iter_note_paths, load_note
 from ..paths import DATA_DIR, PACKAGE_DIR
+from ..structure import Structure, load_structures, own_structure_dir, structure_dir
 from ..taxonomy import Tag, Taxonomy, load_tags, load_taxonomy
 from .problems import Problems
 
@@ -32,6 +36,8 @@ class Source:
     url: str = ""
     date: str = ""
     attribution: str = ""
+    short: str = ""  # the label shown on answers: one per article (two extractions share it)
+    line: int = 0  # 1-based line of the entry in sources.yml
 
 
 @dataclass
@@ -45,6 +51,14 @@ class SiteInputs:
     repo_url: str
     home_template: str | None
     problems: Problems = field(default_factory=Problems)
+    structures: dict[str, Structure] = field(default_factory=dict)
+    own_data: bool = False  # glossary/structure belong to ``root``: validate them against its notes
+    sources_file: Path | None = None
+
+    def source_label(self, sid: str) -> str:
+        """《short name》 of a source (its id when the source is unknown)."""
+        src = self.sources.get(sid)
+        return f"《{src.short or src.title}》" if src else sid
 
     def note_file(self, note: Note) -> str:
         """The note's path relative to the repository, as used in edit links."""
@@ -67,15 +81,35 @@ def resolve_repo_url(configured: str | None = None) -> str:
 
 
 def load_sources(path: Path) -> dict[str, Source]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or []
+    lines = [i + 1 for i, line in enumerate(text.split("\n")) if line.startswith("- ")]
     out = {}
-    for s in data:
+    for k, s in enumerate(data):
         out[str(s["id"])] = Source(
             id=str(s["id"]), title=str(s.get("title") or s["id"]),
             author=str(s.get("author") or ""), publisher=str(s.get("publisher") or ""),
             url=str(s.get("url") or ""), date=str(s.get("date") or ""),
-            attribution=str(s.get("attribution") or ""),
+            attribution=str(s.get("attribution") or ""), short=str(s.get("short") or "").strip(),
+            line=lines[k] if k < len(lines) else 0,
         )
+    return out
+
+
+def source_label_problems(sources: dict[str, Source]) -> list[tuple[int, str]]:
+    """Every source needs a short name, and two sources share one only when they are the same article
+    (same URL: two extractions of one text are shown as one label)."""
+    out: list[tuple[int, str]] = []
+    by_short: dict[str, Source] = {}
+    for src in sources.values():
+        if not src.short:
+            out.append((src.line, f"source {src.id} has no short name: add `short: <a few words>` "
+                        "(the label shown on its answers)"))
+            continue
+        other = by_short.setdefault(src.short, src)
+        if other is not src and not (src.url and src.url == other.url):
+            out.append((src.line, f"source {src.id} has the short name '{src.short}' of {other.id}, a different "
+                        "article: pick a unique short name (only extractions of one article, same url, share one)"))
     return out
 
 
@@ -128,6 +162,8 @@ def load_inputs(root: Path | None = None, *, repo_url: str | None = None,
     if not sources_file.is_file():  # a bare notes folder (tests) uses the repository's source list
         sources_file = REPO_DIR / "sources" / "sources.yml"
     sources = load_sources(sources_file) if sources_file.is_file() else {}
+    for line, msg in source_label_problems(sources):
+        problems.error(f"{sources_file}:{line}", msg)
     home = None
     for d in (docs_dir, root / "docs", REPO_DIR / "docs"):
         if d is not None and (d / "index.md").is_file():
@@ -139,8 +175,12 @@ def load_inputs(root: Path | None = None, *, repo_url: str | None = None,
         if note.topic not in taxonomy.ids:
             problems.error(note.path, f"unknown topic '{note.topic}'; expected one of ({', '.join(taxonomy.ids)})")
     notes = [n for n in notes if n.topic in taxonomy.ids]
+    own_glossary = root / "tools" / "kb" / "data" / "glossary.yml"
     return SiteInputs(
         root=root, notes=notes, sources=sources, taxonomy=taxonomy, tags=load_tags(),
-        glossary_file=GLOSSARY_FILE, repo_url=resolve_repo_url(repo_url),
-        home_template=home, problems=problems,
+        glossary_file=own_glossary if own_glossary.is_file() else GLOSSARY_FILE,
+        repo_url=resolve_repo_url(repo_url), home_template=home, problems=problems,
+        structures=load_structures(structure_dir(root)),
+        own_data=own_glossary.is_file() or own_structure_dir(root) is not None,
+        sources_file=sources_file,
     )

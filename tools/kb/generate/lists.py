@@ -33,10 +33,12 @@ def render_home(ctx: Context) -> str:
     answered = sum(n.status == "answered" for n in notes)
     partial = sum(n.status == "partial" for n in notes)
     stats = (f"目前收录 **{len(notes)}** 道题，分属 **{len({n.topic for n in notes})}** 个主题；"
-             f"已解答 {answered} 题（{_share(answered, len(notes))}），部分解答 {partial} 题，"
+             f"已解答 {answered} 题（{_share(answered, len(notes))}），{partial} 题待完善，"
              f"来自 {len(ctx.inputs.sources)} 篇来源文章。")
     if not notes:
         stats = "还没有收录题目：运行 `kb import` 导入来源文章后重新构建。"
+    # study.js turns the placeholder into 随机一题 (and fills each card's 已掌握 n / N).
+    stats += '\n\n<div class="kb-home-random" data-kb-random></div>'
     return text.replace(HOME_MARKERS[0], stats).replace(HOME_MARKERS[1], _topic_cards(ctx))
 
 
@@ -52,13 +54,14 @@ def _topic_cards(ctx: Context) -> str:
         notes = [n for p in ctx.parts_by_topic[part.topic.id] for n in p.notes]
         answered = sum(n.status == "answered" for n in notes)
         lines += [
-            f"-   **[{escape_inline(part.topic.name)}]({part.uri})**",
+            f"-   **[{escape_inline(part.topic.name)}]({ctx.topic_uri(part.topic.id)})**",
             "",
             "    ---",
             "",
             f"    {escape_inline(part.topic.description)}",
             "",
-            f"    {len(notes)} 题 · 已解答 {_share(answered, len(notes))}",
+            f"    {len(notes)} 题 · 已解答 {_share(answered, len(notes))}"
+            f' <span class="kb-progress" data-kb-progress-topic="{part.topic.id}"></span>',
             "    { .kb-card-stats }",
             "",
         ]
@@ -80,8 +83,9 @@ def render_unanswered(ctx: Context) -> str:
         lines += [f"## {escape_inline(topic.name)} {{ #{topic.id} }}", ""]
         for n in todo:
             url = edit_url(ctx.inputs.repo_url, ctx.inputs.note_file(n))
+            label = STATUS_LABELS.get(n.status) or STATUS_LABELS["unanswered"]
             lines.append(f'- {_q_link(ctx, page, n)} <span class="kb-status kb-status--{n.status}">'
-                         f"{STATUS_LABELS.get(n.status, n.status)}</span> [我来回答]({url}){{ .kb-action }}")
+                         f"{label}</span> [我来回答]({url}){{ .kb-action }}")
         lines.append("")
     if not total:
         lines += ["所有问题都已解答。", ""]
@@ -106,6 +110,8 @@ def render_tags(ctx: Context) -> str:
         tagged = by_tag.get(tag.id, [])
         if tag.id == "面经":  # 面经 lists every interview question together, whatever company tag it has
             tagged = interview
+        if not tagged:  # a tag no question carries is no place to browse
+            continue
         lines += [f"## {escape_inline(tag.name)} {{ #{tag_anchor(tag.id)} }}", "",
                   f"{escape_inline(tag.description)} · {len(tagged)} 题", "{ .kb-tag-summary }", ""]
         lines += [f"- {_q_link(ctx, page, n)} · {escape_inline(ctx.topic_name(n.topic))}" for n in tagged]
@@ -138,12 +144,14 @@ def render_sources(ctx: Context) -> str:
 def render_glossary(ctx: Context) -> str:
     page = "glossary.md"
     lines = ["---", "title: 术语表", "search:", "  exclude: true", "---", "", "# 术语表", "",
-             "答案中第一次出现的术语会链接到解释它的问题。", "",
-             "| 术语 | 也写作 | 解释它的问题 |", "| --- | --- | --- |"]
+             "每个术语一句话的解释，以及讲清它的那道题；答案中第一次出现的术语也会链接到那道题。", "",
+             "| 术语 | 一句话解释 | 详见 |", "| --- | --- | --- |"]
     notes = ctx.notes_by_id
     for term in sorted(ctx.terms, key=lambda t: t.term.lower()):
-        aliases = "、".join(escape_inline(a) for a in term.aliases)
-        lines.append(f"| {escape_inline(term.term)} | {aliases} | {_q_link(ctx, page, notes[term.note])} |")
+        name = f"**{escape_inline(term.term)}**"
+        if term.aliases:
+            name += "<br>" + "、".join(escape_inline(a) for a in term.aliases)
+        lines.append(f"| {name} | {escape_inline(term.definition)} | {_q_link(ctx, page, notes[term.note])} |")
     if not ctx.terms:
         lines = lines[:-2] + ["暂无。"]
     return "\n".join(lines) + "\n"
@@ -162,6 +170,6 @@ def render_topics_index(ctx: Context) -> str:
             continue
         notes = [n for p in parts for n in p.notes]
         answered = sum(n.status == "answered" for n in notes)
-        lines.append(f"| [{escape_inline(topic.name)}]({rel(page, parts[0].uri)}) | {len(notes)} | "
+        lines.append(f"| [{escape_inline(topic.name)}]({rel(page, ctx.topic_uri(topic.id))}) | {len(notes)} | "
                      f"{_share(answered, len(notes))} |")
     return "\n".join(lines) + "\n"

@@ -1,10 +1,13 @@
-"""Related questions computed from content.
+"""Related questions: the ones a reader would open next.
 
-Score = cosine of TF-IDF vectors (Chinese character bigrams + lower-cased Latin words; the question
-and its aliases count three times) + a bonus per shared tag (rarer tags weigh more; 面经 tags do not
-count — sharing an interview says nothing about content) + a bonus per shared glossary term in the
-questions. Ties break on the note id, so the result is stable between builds. A note's own
-``related`` ids come first.
+Order: the note's own ``related`` ids; its neighbours in its section (the question before it, a
+prerequisite, and the one after it, a follow-up); then other questions ranked by content. A question
+is a candidate only if it shares something specific: its section, a glossary term or a rare Latin
+term in the question, or a subject tag (面经 and question-form tags such as 原理/对比 say nothing about
+content) — so two questions never become related through word coincidences in their answers alone.
+Candidates are ranked by the cosine of TF-IDF vectors (Chinese character bigrams + lower-cased Latin
+words; the question and its aliases count three times) plus a bonus per shared term and tag (rarer
+tags weigh more). Ties break on the note id, so the result is stable between builds.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from collections import Counter, defaultdict
 from ..model import Note
 from .glossary import Term, mentions
 
-TOP_K = 4
+TOP_K = 4  # ranked questions after the explicit ones and the two neighbours
 MIN_SCORE = 0.05
+MAX_TERM_SHARE = 0.03  # a Latin word in more questions than this share is too common to relate two
 MAX_FEATURES = 60  # per note: keeps the pairwise scoring sparse on thousands of notes
 # Per feature / tag / term, at most this many notes are visited when scoring one note, so the work
 # grows linearly with the number of notes instead of quadratically. A feature shared by more notes
@@ -63,10 +67,31 @@ def note_text(note: Note) -> str:
     return " ".join([head] * 3 + [b.text for b in note.blocks])
 
 
-def compute_related(notes: list[Note], terms: list[Term], experience_tags: set[str]) -> dict[str, list[str]]:
+def question_terms(note: Note, terms: list[Term]) -> set[str]:
+    """Glossary terms and Latin words in the question and its aliases (``t:`` / ``w:`` prefixed)."""
+    head = " ".join([note.question, *note.aliases])
+    out = {f"t:{t.term}" for t in terms if mentions(t, head)}
+    out.update(f"w:{w.lower()}" for w in LATIN_RE.findall(head) if len(w) > 1 and w.lower() not in STOP_LATIN)
+    return out
+
+
+def compute_related(notes: list[Note], terms: list[Term], ignore_tags: set[str],
+                    sections: list[list[str]] | None = None,
+                    ) -> tuple[dict[str, list[str]], dict[str, tuple[str | None, str | None]]]:
+    """(related ids per note, (previous, next) question of its section per note).
+
+    ``ignore_tags``: tags that say nothing about content; ``sections``: note ids in reading order, one
+    list per section."""
+    sections = sections or []
+    neighbours: dict[str, tuple[str | None, str | None]] = {}
+    section_of: dict[str, int] = {}
+    for k, ids in enumerate(sections):
+        for i, nid in enumerate(ids):
+            section_of[nid] = k
+            neighbours[nid] = (ids[i - 1] if i else None, ids[i + 1] if i + 1 < len(ids) else None)
     n = len(notes)
     if n < 2:
-        return {note.id: [i for i in note.related] for note in notes}
+        return {note.id: list(note.related) for note in notes}, neighbours
     global _previous_features, _current_features
     _previous_features, _current_features = _current_features, {}
     counts = [cached_features(note_text(note)) for note in notes]
@@ -89,50 +114,54 @@ def compute_related(notes: list[Note], terms: list[Term], experience_tags: set[s
             plist.sort(key=lambda iv: (-iv[1], iv[0]))
             del plist[MAX_POSTINGS:]
 
-    tag_df = Counter(t for note in notes for t in set(note.tags) if t not in experience_tags)
-    note_terms = [{t.term for t in terms if mentions(t, note.question)} for note in notes]
-    note_tags = [set(note.tags) for note in notes]
-    tag_postings: dict[str, list[int]] = defaultdict(list)
-    term_postings: dict[str, list[int]] = defaultdict(list)
-    for j, other in enumerate(notes):
-        for t in set(other.tags) - experience_tags:
-            tag_postings[t].append(j)
-        for term in note_terms[j]:
-            term_postings[term].append(j)
+    # Specific signals: subject tags and question terms (a common Latin word is no signal).
+    note_tags = [set(note.tags) - ignore_tags for note in notes]
+    tag_df = Counter(t for tags in note_tags for t in tags)
+    note_terms = [question_terms(note, terms) for note in notes]
+    term_df = Counter(t for ts in note_terms for t in ts)
+    cap = max(2, int(MAX_TERM_SHARE * n))
+    note_terms = [{t for t in ts if t.startswith("t:") or term_df[t] <= cap} for ts in note_terms]
+    signal_postings: dict[str, list[int]] = defaultdict(list)
+    for j in range(n):
+        for t in note_tags[j]:
+            signal_postings["tag:" + t].append(j)
+        for t in note_terms[j]:
+            signal_postings[t].append(j)
+    index = {note.id: i for i, note in enumerate(notes)}
 
     result: dict[str, list[str]] = {}
     for i, note in enumerate(notes):
-        scores: dict[int, float] = defaultdict(float)
+        text_score: dict[int, float] = defaultdict(float)
         for f, v in vectors[i].items():
             for j, u in postings[f]:
                 if j != i:
-                    scores[j] += v * u
-        for t in sorted(set(note.tags) - experience_tags):
-            bonus = 0.15 * (1 - tag_df[t] / n)
-            if len(tag_postings[t]) <= MAX_POSTINGS:
-                for j in tag_postings[t]:
+                    text_score[j] += v * u
+        bonus: dict[int, float] = defaultdict(float)
+        signals = [("tag:" + t, 0.15 * (1 - tag_df[t] / n)) for t in sorted(note_tags[i])]
+        signals += [(t, 0.2) for t in sorted(note_terms[i])]
+        for key, weight in signals:
+            plist = signal_postings[key]
+            if len(plist) <= MAX_POSTINGS:
+                for j in plist:
                     if j != i:
-                        scores[j] += bonus
-            else:
-                for j in list(scores):
-                    if t in note_tags[j]:
-                        scores[j] += bonus
-        for term in sorted(note_terms[i]):
-            if len(term_postings[term]) <= MAX_POSTINGS:
-                for j in term_postings[term]:
-                    if j != i:
-                        scores[j] += 0.2
-            else:
-                for j in list(scores):
-                    if term in note_terms[j]:
-                        scores[j] += 0.2
-        ranked = sorted(((round(s, 6), notes[j].id) for j, s in scores.items() if s >= MIN_SCORE),
+                        bonus[j] += weight
+        k = section_of.get(note.id)
+        if k is not None:  # the rest of the section is a candidate too
+            for other in sections[k]:
+                j = index.get(other)
+                if j is not None and j != i:
+                    bonus[j] += 0.0
+        ranked = sorted(((round(text_score.get(j, 0.0) + b, 6), notes[j].id) for j, b in bonus.items()
+                         if text_score.get(j, 0.0) + b >= MIN_SCORE),
                         key=lambda x: (-x[0], x[1]))
+        prev, nxt = neighbours.get(note.id, (None, None))
         chosen = [r for r in note.related if r != note.id]
+        chosen += [r for r in (prev, nxt) if r and r not in chosen]
+        limit = len(chosen) + TOP_K
         for _, other_id in ranked:
-            if len(chosen) >= len(note.related) + TOP_K:
+            if len(chosen) >= limit:
                 break
             if other_id not in chosen:
                 chosen.append(other_id)
         result[note.id] = chosen
-    return result
+    return result, neighbours

@@ -35,6 +35,7 @@ class RawItem:
     end_line: int  # last line this item covers (>= line)
     section: str = ""  # nearest section heading, for context and topic hints
     tags: list[str] = field(default_factory=list)  # e.g. ["面经", "company:豆包"]
+    aliases: list[str] = field(default_factory=list)  # other phrasings in the same source (a TOC table row)
 
 
 @dataclass
