@@ -32,9 +32,10 @@ def render_home(ctx: Context) -> str:
     notes = ctx.inputs.notes
     answered = sum(n.status == "answered" for n in notes)
     partial = sum(n.status == "partial" for n in notes)
-    stats = (f"目前收录 **{len(notes)}** 道题，分属 **{len({n.topic for n in notes})}** 个主题；"
-             f"已解答 {answered} 题（{_share(answered, len(notes))}），{partial} 题待完善，"
-             f"来自 {len(ctx.inputs.sources)} 篇来源文章。")
+    todo = len(notes) - answered
+    stats = (f"目前收录 **{len(notes)}** 道题，分属 **{len({n.topic for n in notes})}** 个主题，"
+             f"整理自 {len(ctx.inputs.sources)} 篇来源文章"
+             + (f"；{partial} 题待完善，{todo - partial} 题待解答。" if todo else "；每道题都有要点和完整答案。"))
     if not notes:
         stats = "还没有收录题目：运行 `kb import` 导入来源文章后重新构建。"
     # study.js turns the placeholder into 随机一题 (and fills each card's 已掌握 n / N).
@@ -60,8 +61,8 @@ def _topic_cards(ctx: Context) -> str:
             "",
             f"    {escape_inline(part.topic.description)}",
             "",
-            f"    {len(notes)} 题 · 已解答 {_share(answered, len(notes))}"
-            f' <span class="kb-progress" data-kb-progress-topic="{part.topic.id}"></span>',
+            f"    {len(notes)} 题" + (f" · {len(notes) - answered} 题待完善" if answered < len(notes) else "")
+            + f' <span class="kb-progress" data-kb-progress-topic="{part.topic.id}"></span>',
             "    { .kb-card-stats }",
             "",
         ]
