@@ -196,6 +196,8 @@ def _offline(config) -> bool:
 def on_post_page(output, page, config):
     """The site's search worker replaces Material's through the page configuration (overrides/
     main.html): fail the build if Material's configuration block no longer has the entry we set."""
+    if _search["worker"] is None:  # search disabled: Material's configuration is left as it is
+        return output
     if '<script id="__config" type="application/json">' not in output or '"search":' not in output \
             or "kb-search-worker.js" not in output:
         from mkdocs.exceptions import PluginError

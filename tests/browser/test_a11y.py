@@ -228,6 +228,9 @@ def test_wide_formulas_scroll_and_are_not_clipped(browser, phone_site):
     page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
     formulas = page.evaluate("""() => {
       const article = document.querySelector('article').getBoundingClientRect();
+      // A display <math> is a block as wide as its box: measure its children instead.
+      const inkWidth = (m) => { const r = [...m.children].map(c => c.getBoundingClientRect());
+                                return Math.max(...r.map(x => x.right)) - Math.min(...r.map(x => x.left)); };
       return [...document.querySelectorAll('article .kb-math')].map(el => {
         const box = el.getBoundingClientRect(), cs = getComputedStyle(el);
         const clippers = [];
@@ -236,7 +239,7 @@ def test_wide_formulas_scroll_and_are_not_clipped(browser, phone_site):
           if (s.overflowX !== 'visible') { const r = a.getBoundingClientRect(); clippers.push([r.left, r.right]); }
         }
         return {display: el.classList.contains('kb-math--display'), tex: el.textContent.slice(0, 30),
-                wide: el.querySelector('math').getBoundingClientRect().width > article.width,
+                wide: inkWidth(el.querySelector('math')) > article.width,
                 left: box.left, right: box.right, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth,
                 overflowX: cs.overflowX, shadow: cs.boxShadow, clippers, viewport: innerWidth};
       });

@@ -233,3 +233,28 @@ def test_offline_build_inlines_the_index(tmp_path):
     assert stub["config"]["kb"] == {"inline": True} and index["docs"]
     js = (site / "search" / "search_index.js").read_text(encoding="utf-8")
     assert js.startswith("var __index = ") and '"inline":true' in js.replace(" ", "")
+
+
+def test_material_worker_override_fails_loudly_when_material_changes():
+    """overrides/main.html replaces the worker URL in Material's config block; the hook refuses a page
+    where that did not happen (e.g. Material renamed the entry)."""
+    import importlib.util
+    from types import SimpleNamespace
+
+    import material
+    from mkdocs.exceptions import PluginError
+
+    base = (Path(material.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
+    block = base.split("{% block config %}")[1].split("{% endblock %}")[0]
+    assert block.count('"search": "assets/javascripts/workers/search.') == 1  # what main.html replaces
+
+    spec = importlib.util.spec_from_file_location("kb_site_hook", REPO / "hooks" / "kb_site.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    hook._search["worker"] = object()
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"))
+    good = '<script id="__config" type="application/json">{"search": "../assets/javascripts/kb-search-worker.js"}'
+    assert hook.on_post_page(good, page, None) == good
+    with pytest.raises(PluginError, match="overrides/main.html"):
+        hook.on_post_page('<script id="__config" type="application/json">{"search": "x/search.1.min.js"}',
+                          page, None)

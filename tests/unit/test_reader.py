@@ -212,3 +212,8 @@ def test_hard_wrapped_question_is_one_question():
                        "- 什么是 RoPE？\n")
     assert qa(article) == [("为什么 Transformer 要使用 LayerNorm 而不是 BatchNorm？", "因为序列长度可变。"),
                            ("什么是 RoPE？", "")]
+
+
+def test_task_list_boxes_and_decoration_are_not_part_of_the_question():
+    article, _ = parse("- [x] 什么是 LoRA？\n- [ ] 为什么 B 初始化为 0？\n\n### 🔥 3. **什么是 KV Cache？**\n\n缓存 K、V。\n")
+    assert [q for q, _ in qa(article)] == ["什么是 LoRA？", "为什么 B 初始化为 0？", "什么是 KV Cache？"]

@@ -27,7 +27,9 @@ def config() -> dict:
 def features(text: str) -> Counter:
     """Chinese character bigrams and lower-cased Latin words."""
     text = text.lower()
-    out: Counter = Counter(re.findall(r"[a-z][a-z0-9\-]+", text))
+    out: Counter = Counter()
+    for word in re.findall(r"[a-z][a-z0-9\-]+", text):
+        out[word] += config().get("latin_weight", 1)
     ignore = set(config().get("ignore", []))
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
         out.update(g for g in (run[i:i + 2] for i in range(len(run) - 1)) if g not in ignore)

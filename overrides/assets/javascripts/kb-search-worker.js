@@ -11,13 +11,17 @@
  * - Queries are tokenised like the index (tools/kb/search/text.py): NFKC + lower case, Latin/digit
  *   runs apart from Han runs. Han runs are segmented against the index's own vocabulary (the best
  *   split into known words, longer words preferred), so a query word is always a word the index
- *   holds. Single Han characters and stopwords never decide a match; the last word of a query still
- *   being typed also matches as a prefix.
+ *   holds; a long word also matches as its shorter words. Stopwords are ignored and a single Han
+ *   character only adds to a match (it may be left over from a word the index does not hold); the
+ *   last word of a query still being typed also matches as a prefix.
  * - Synonym forms (tools/kb/data/synonyms.yml, the glossary's aliases) found in the query ask for
- *   their group's term, which every question holding any form of the group carries.
+ *   their group's term, which every question holding any form of the group carries (or for the
+ *   form's own words, found apart).
  * - Ranking: sum over query words of idf × field weight (question > alias > keypoints and project
- *   answer > source answers), times the squared share of the query's idf that matched; a question or
- *   alias equal to the query comes first, and questions whose text contains the whole query gain.
+ *   answer > source answers; answer matches discounted in long answers), times the share of the
+ *   query's idf that matched (squared for queries of up to three words); then raised by the share of
+ *   the question's own words (or an alias's) that the query covers, and for a question containing the
+ *   whole query; a question or alias equal to the query comes first.
  * - Results: one question per result, under its page title; the text is the start of its answer.
  */
 "use strict";
@@ -228,6 +232,7 @@ function parse(ix, query) {
       return " ";
     });
   });
+  if (/\s$/.test(q)) typing = false; // the query ends in a synonym form: nothing is being typed
   var toks = q.match(TOKEN_RE) || [];
   var lastTok = toks.length - 1;
   var words = [];
@@ -244,7 +249,9 @@ function parse(ix, query) {
     if (t >= 0 && ix.df[t] > 0 && han && w.length === 1 && !lone) {
       // one Han character: it may be a word (秩) or left over from a word the index does not hold
       // (检查点 → 检查, 点), so it adds to a match but is never required
-      clauses.push({ alts: [{ terms: [t], f: 1, own: true }], idf: idf(ix, t), optional: true });
+      var one = [{ terms: [t], f: 1, own: true }];
+      if (x.last) withPrefix(ix, w).forEach(function (p) { one.push({ terms: [p], f: PREFIX_FACTOR, own: true }); });
+      clauses.push({ alts: one, idf: idf(ix, t), optional: true });
       return;
     }
     if (t >= 0 && ix.df[t] > 0 && (!han || w.length > 1 || lone)) {
@@ -285,18 +292,24 @@ function markPattern(marks) {
  * best of the question and its aliases. */
 function titleCoverage(ix, doc, re) {
   if (!re) return 0;
-  return doc.questions.reduce(function (m, q) { return Math.max(m, coverage(ix, q, re)); }, 0);
+  if (!doc.words) {
+    doc.words = doc.questions.map(function (q) {
+      var text = normalize(q);
+      return { text: text, words: questionWords(ix, text) };
+    });
+  }
+  return doc.words.reduce(function (m, q) { return Math.max(m, coverage(q.text, q.words, re)); }, 0);
 }
 
-function coverage(ix, question, re) {
-  var text = normalize(question), spans = [], m;
+function coverage(text, words, re) {
+  var spans = [], m;
   re.lastIndex = 0;
   while ((m = re.exec(text)) !== null) {
     if (!m[0].length) { re.lastIndex++; continue; }
     spans.push([m.index, m.index + m[0].length]);
   }
   var all = 0, covered = 0;
-  questionWords(ix, text).forEach(function (w) {
+  words.forEach(function (w) {
     all += w.weight;
     if (spans.some(function (s) { return w.start < s[1] && w.end > s[0]; })) covered += w.weight;
   });
@@ -438,7 +451,13 @@ self.addEventListener("message", function (ev) {
   if (msg.type === SETUP) {
     var data = msg.data, kb = (data.config || {}).kb || {};
     if (kb.inline) state.index = prepare(data.docs[0]);
-    else if (kb.index) state.url = new URL("../../" + kb.index, self.location.href).href;
+    else if (kb.index) {
+      try {
+        state.url = new URL("../../" + kb.index, self.location.href).href; // relative to this worker
+      } catch (err) {
+        console.error("search index: cannot resolve " + kb.index, err);
+      }
+    }
     self.postMessage({ type: READY });
   } else if (msg.type === QUERY) {
     var query = msg.data;
@@ -447,7 +466,9 @@ self.addEventListener("message", function (ev) {
       self.postMessage({ type: RESULT, data: { items: [] } });
       return;
     }
-    ensure().then(function () { answer(query); });
+    ensure().then(function () { answer(query); }, function () {
+      if (query === state.latest) self.postMessage({ type: RESULT, data: { items: [] } });
+    });
   }
 });
 
@@ -460,6 +481,5 @@ try {
 
 if (typeof module !== "undefined") {
   module.exports = { prepare: prepare, search: search, parse: parse, segment: segment, decode: decode,
-                     formPattern: formPattern, tokens: tokens, coverage: coverage, markPattern: markPattern,
-                     questionWords: questionWords };
+                     formPattern: formPattern, tokens: tokens };
 }

@@ -117,8 +117,10 @@ class Reader:
         for members in groups.values():
             share = sum(score.strong(self.features[i]) for i in members) / len(members)
             if len(members) >= 2 and share >= self.rules.run_share:
-                for i in members:
-                    self.features[i]["run"] = w["run"]
+                numbered = sum("numbered" in self.features[i] or self.units[i].numbered for i in members)
+                long_run = numbered >= 3 and numbered == len(members) and share >= self.rules.para_run_share
+                for i in members:  # a long numbered run of mostly questions: the odd one out is one too
+                    self.features[i]["run"] = w["para_run"] if long_run else w["run"]
         for members in self._numbered_runs():
             share = sum(score.strong(self.features[i]) for i in members) / len(members)
             if len(members) >= 3 and share >= self.rules.para_run_share:
@@ -130,7 +132,7 @@ class Reader:
                 f["bold"] = w["bold"]
             if u.kind == "item" and u.numbered and "numbered" not in f:
                 f["numbered"] = w["numbered"]
-            if u.kind == "heading" and "question_mark" not in f and self._sub_questions(i):
+            if u.kind in ("heading", "item") and "question_mark" not in f and self._sub_questions(i):
                 f["sub_questions"] = w["sub_questions"]
             nxt = self.units[i + 1] if i + 1 < len(self.units) else None
             if nxt is not None and (nxt.depth > u.depth or u.kind == "heading") and nxt.kind != "heading":
@@ -161,6 +163,16 @@ class Reader:
         return runs
 
     def _sub_questions(self, i: int) -> bool:
+        """A heading (list item) whose sub-headings (nested items) ask is the label of a group of questions."""
+        if self.units[i].kind == "item":
+            depth = self.units[i].depth
+            for j in range(i + 1, len(self.units)):
+                u = self.units[j]
+                if u.depth <= depth or u.kind == "heading":
+                    return False
+                if u.kind == "item" and score.strong(self.features[j]):
+                    return True
+            return False
         level = self.units[i].level
         for j in range(i + 1, len(self.units)):
             u = self.units[j]
@@ -266,7 +278,7 @@ class Reader:
                 while sections and sections[-1][0] >= u.level:
                     sections.pop()
                 # a label like 前言/总结 opens a part of the article but says nothing about its questions
-                sections.append((u.level, "" if score.is_section_label(u.text) else u.text))
+                sections.append((u.level, "" if score.is_section_label(u.text, suffixes=False) else u.text))
                 self.out.drops.append(Drop(u.start, u.end, "navigation", "section heading"))
                 continue
             if open_q is not None and open_q.kind == "item" and u.depth <= open_q.depth and \

@@ -23,6 +23,7 @@ ANCHOR_ID_RE = re.compile(r"""<a\s[^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']"""
                           r"""|<h[1-6]\b[^>]*?\bid\s*=\s*["']([^"']+)["']|\{\s*#([\w\-.:]+)[^}]*\}""", re.I)
 ATTR_SUFFIX_RE = re.compile(r"\s*\{\s*#[\w\-.:]+[^}]*\}\s*$")
 ANCHOR_ONLY_RE = re.compile(r"^\s*(?:<a\b[^>]*>\s*</a>\s*|<a\b[^>]*/>\s*)+$", re.I)
+CHECKBOX_RE = re.compile(r"^\[[ xX]\]\s*")
 # decoration before a heading's words (🔥, ★, ▶, ●): not part of the question
 LEAD_SYMBOLS_RE = re.compile(r"^[^\w`$（(【\[“\"'《<\-+*.…]+\s*(?=[\w`$（(【\[“\"'《<])")
 LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]*)(?:\s+[\"'][^)]*[\"'])?\)")
@@ -95,12 +96,20 @@ def plain_inline_full(source: str) -> tuple[str, bool, str, str]:
             in_link -= 1
         # html_inline (<a id>, <br>), images and emphasis markers carry no text
     # emphasis CommonMark could not pair (`**问：**全文`: a closing run after punctuation) is markup, not text
-    text = LEAD_SYMBOLS_RE.sub("", ATTR_SUFFIX_RE.sub("", re.sub(r"\*\*|__", "", "".join(out))).strip())
+    text = _tidy("".join(out))
     links = ""
+    if WIKI_ANCHOR_RE.match(source.strip()):  # `[[#Heading|label]]`: a link inside the page
+        return text, bold, "anchor", ""
     if hrefs and link_text >= len(re.sub(r"[\s\-*+>|↑·•:：]", "", text)) - 2:
         links = "anchor" if all(h.startswith("#") for h in hrefs) else "url"
-    bare = LEAD_SYMBOLS_RE.sub("", ATTR_SUFFIX_RE.sub("", re.sub(r"\*\*|__", "", "".join(outside))).strip())
+    bare = _tidy("".join(outside))
     return text, bold, links, bare
+
+
+def _tidy(text: str) -> str:
+    """Unpaired emphasis markers, a `{#id}` attribute, a task-list box and leading decoration removed."""
+    text = ATTR_SUFFIX_RE.sub("", re.sub(r"\*\*|__", "", text)).strip()
+    return LEAD_SYMBOLS_RE.sub("", CHECKBOX_RE.sub("", text))
 
 
 def anchors_in(text: str) -> list[str]:
@@ -257,10 +266,12 @@ class _Builder:
 
 
 QMARK_RE = re.compile(r"[?？]")
+WIKI_ANCHOR_RE = re.compile(r"^(?:[-*+]\s+)?\[\[#[^\]]+\]\]\s*$")
 SENTENCE_END_RE = re.compile(r"[。；;！!：:]\s*[*_]*\s*$")
 HEAD_MAX_CHARS = 80
 # a line that starts something of its own (numbered, labelled, list, table, heading) is no wrapped continuation
-NEW_LINE_START_RE = re.compile(r"^\s*(?:\d+\s*[.、．)）:：]?\s|\d+[.、．)）]|[(（]\d+[)）]|[-*+|#>]|Q\s*\d|问|答|A\s*[:：.])")
+NEW_LINE_START_RE = re.compile(r"^\s*(?:\d+\s*[.、．)）:：]?\s|\d+[.、．)）]|[(（]\d+[)）]|[-*+|#>]|"
+                               r"Q\s*\d|问|答|A\s*[:：.])")
 LIST_MARKER_RE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 
 

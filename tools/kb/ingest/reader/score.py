@@ -15,7 +15,8 @@ import yaml
 
 RULES = Path(__file__).resolve().parents[1] / "rules" / "reader.yml"
 
-NUMBER_RE = re.compile(r"^\s*(?:[a-z][.．、)）](?=\S)|Q\s*\d+\s*[:：.．、]?|\d+(?:[.．]\d+)+[.．、]?(?=\s|[^\d.．])|\d+\s*[.．、)）:：]|"
+NUMBER_RE = re.compile(r"^\s*(?:[a-z][.．、)）](?=\S)|Q\s*\d+\s*[:：.．、]?|"
+                       r"\d+(?:[.．]\d+)+[.．、]?(?=\s|[^\d.．])|\d+\s*[.．、)）:：]|"
                        r"[(（]\d+[)）]|\d+(?=\s+\S)|[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十]+[)）])\s*")
 DECIMAL_RE = re.compile(r"^\s*\d+(?:[.．]\d+)+")
 Q_LABEL_RE = re.compile(r"^\s*(?:Q|Question|问题?|提问)\s*\d*\s*(?:[:：]|[.．、](?=\D))\s*", re.I)
@@ -43,6 +44,7 @@ class Rules:
     request_endings: tuple[str, ...]
     ask_nouns: tuple[str, ...]
     section_labels: frozenset[str]
+    section_suffixes: tuple[str, ...]
     placeholders: re.Pattern
     question_columns: re.Pattern
     answer_columns: re.Pattern
@@ -57,7 +59,8 @@ def rules() -> Rules:
                  d["run_share"], d["para_run_share"], re.compile(d["question_end"]), tuple(d["question_words"]),
                  tuple(d["question_endings"]), tuple(sorted(d["requests"], key=len, reverse=True)),
                  tuple(d["request_endings"]),
-                 tuple(d["ask_nouns"]), frozenset(d["section_labels"]), re.compile(d["placeholders"]),
+                 tuple(d["ask_nouns"]), frozenset(d["section_labels"]), tuple(d["section_suffixes"]),
+                 re.compile(d["placeholders"]),
                  re.compile(d["question_columns"], re.I), re.compile(d["answer_columns"], re.I),
                  re.compile(d["interview_sections"]), re.compile(d["section_line"]))
 
@@ -78,9 +81,11 @@ def strip_label(text: str) -> str:
     return Q_LABEL_RE.sub("", text, count=1).strip()
 
 
-def is_section_label(text: str) -> bool:
+def is_section_label(text: str, suffixes: bool = True) -> bool:
+    """总结/前言/参考资料 …, or (with `suffixes`) a name of a part such as `LoRA 篇`."""
     bare = re.sub(r"[\s:：.。、!！*#]+$", "", strip_number(text)).strip()
-    return bare in rules().section_labels
+    return bare in rules().section_labels or (suffixes and bare.endswith(rules().section_suffixes) and not
+                                              re.search(r"[?？]", bare))
 
 
 def form(text: str) -> dict[str, float]:
@@ -102,12 +107,16 @@ def form(text: str) -> dict[str, float]:
         out["question_word"] = w["question_word"]
     elif short and bare.endswith(r.question_endings) and len(bare) > 3:
         out["question_word"] = w["question_word"]
-    if bare.startswith(r.requests) or re.sub(r"[\s。.!！?？]+$", "", bare).endswith(r.request_endings):
+    if (bare.startswith(r.requests) and _has_subject(core, r.requests)) or core.endswith(r.request_endings):
         out["request"] = w["request"]
     if core.endswith(r.ask_nouns) and "question_word" not in out and _has_subject(core, r.ask_nouns):
         out["ask_noun"] = w["ask_noun"]
-    if is_section_label(bare):
+    if is_section_label(bare) or len(re.sub(r"\W", "", bare)) < 2:
         out["section_label"] = w["section_label"]
+    if re.search(r"[。!！]\s*$", bare) and not ({"question_mark", "label", "request"} & out.keys()):
+        out["statement"] = w["statement"]  # a sentence ending in 。 states, even with 哪种 in it
+    if re.search(r"[:：]\s*$", bare) and not ({"question_mark", "label"} & out.keys()):
+        out["colon_label"] = w["colon_label"]  # `**RLHF 的优势：**` introduces points, it does not ask
     if len(bare) > r.very_long_chars:
         out["very_long"] = w["very_long"]
     elif len(bare) > r.long_chars:
