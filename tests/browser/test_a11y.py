@@ -227,10 +227,11 @@ def test_wide_formulas_scroll_and_are_not_clipped(browser, phone_site):
     page.goto(base + _page_paths(site)["topic"])
     page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
     formulas = page.evaluate("""() => {
-      const article = document.querySelector('article').getBoundingClientRect();
-      // A display <math> is a block as wide as its box: measure its children instead.
-      const inkWidth = (m) => { const r = [...m.children].map(c => c.getBoundingClientRect());
-                                return Math.max(...r.map(x => x.right)) - Math.min(...r.map(x => x.left)); };
+      // An inline <math> is as wide as its content; a display one is a block as wide as its box, and
+      // its content shows in the box's scroll width.
+      const contentWidth = (el) => Math.max(el.querySelector('math').getBoundingClientRect().width, el.scrollWidth);
+      const room = (p) => { const s = getComputedStyle(p);
+                            return p.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); };
       return [...document.querySelectorAll('article .kb-math')].map(el => {
         const box = el.getBoundingClientRect(), cs = getComputedStyle(el);
         const clippers = [];
@@ -239,7 +240,7 @@ def test_wide_formulas_scroll_and_are_not_clipped(browser, phone_site):
           if (s.overflowX !== 'visible') { const r = a.getBoundingClientRect(); clippers.push([r.left, r.right]); }
         }
         return {display: el.classList.contains('kb-math--display'), tex: el.textContent.slice(0, 30),
-                wide: inkWidth(el.querySelector('math')) > article.width,
+                wide: contentWidth(el) > room(el.parentElement) + 1,
                 left: box.left, right: box.right, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth,
                 overflowX: cs.overflowX, shadow: cs.boxShadow, clippers, viewport: innerWidth};
       });

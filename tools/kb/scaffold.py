@@ -58,7 +58,8 @@ def new_note(root: Path, question: str, topic: str | None = None) -> Path:
     topic = topic or classify.assign_topic(q)
     taken = {p.stem for p in iter_note_paths(notes_dir(root))}
     note = Note(id=make_id(q, topic, taken), question=q, topic=topic, status="unanswered",
-                tags=classify.assign_tags(q), blocks=[Block("keypoints", ["project"], KEYPOINTS_HINT), Block("answer", ["project"], HINT)])
+                tags=classify.assign_tags(q),
+                blocks=[Block("keypoints", ["project"], KEYPOINTS_HINT), Block("answer", ["project"], HINT)])
     path = notes_dir(root) / topic / f"{note.id}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_note(note), encoding="utf-8")

@@ -214,7 +214,7 @@ function wordsOf(ix, text) {
 function parse(ix, query) {
   var q = normalize(query);
   var typing = !/\s$/.test(query);
-  var clauses = [], marks = [];
+  var clauses = [], marks = [], said = []; // marks: what to highlight in results; said: the query's words
   // synonym forms first (longest first); their text is then taken out of the query. The form's
   // own words are an alternative to the group, for questions that hold them apart.
   ix.forms.forEach(function (f) {
@@ -228,6 +228,7 @@ function parse(ix, query) {
         clauses.push({ alts: alts, idf: idf(ix, f.term) });
         ix.syn[f.group].forEach(function (form) { marks.push(form); });
         marks.push(m);
+        said.push(m.trim());
       }
       return " ";
     });
@@ -273,8 +274,9 @@ function parse(ix, query) {
     // a word found only as a prefix of index words adds to a match but is not required
     clauses.push({ alts: alts, idf: top, optional: alts[0].f < 1 });
     marks.push(w);
+    said.push(w);
   });
-  return { clauses: clauses, marks: marks, key: tokens(query).join("") };
+  return { clauses: clauses, marks: marks, said: said, key: tokens(query).join("") };
 }
 
 function markPattern(marks) {
@@ -412,8 +414,8 @@ function search(ix, query) {
   if (exact !== undefined && !scores.has(exact)) ranked.push([1000, exact]);
   ranked.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
   var mark = highlighter(parsed.marks);
-  var terms = {};
-  parsed.marks.forEach(function (m) { terms[m] = true; });
+  var terms = {}; // the page highlights these after a result is opened (Material's "h" parameter)
+  parsed.said.forEach(function (m) { terms[m] = true; });
   return ranked.slice(0, MAX_RESULTS).map(function (r) {
     var doc = ix.docs[r[1]];
     return [
