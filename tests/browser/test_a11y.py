@@ -7,6 +7,7 @@ serves a project site, with 404.html for any missing URL.
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
 import io
@@ -50,7 +51,11 @@ R_m x = x_0 \\cos m\\theta_0 - x_1 \\sin m\\theta_0 + x_2 \\cos m\\theta_1 - x_3
 + x_4 \\cos m\\theta_2 - x_5 \\sin m\\theta_2 + x_6 \\cos m\\theta_3 - x_7 \\sin m\\theta_3
 $$
 
-短公式 $m\\theta$ 放得下。
+短公式 $m\\theta$ 放得下：
+
+$$
+R_m = m\\theta
+$$
 """
 
 LONG_TERMS = [  # long Latin words in every column: a squeezed column would break them
@@ -111,6 +116,22 @@ CONTRAST_JS = r"""
   return {failing, seen};
 }
 """
+
+
+# Mean grey level (0-255) of a PNG, decoded by the page itself (no image library needed).
+MEAN_LEVEL_JS = """async (b64) => {
+  const img = new Image();
+  img.src = 'data:image/png;base64,' + b64;
+  await img.decode();
+  const c = document.createElement('canvas');
+  c.width = img.width; c.height = img.height;
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const d = ctx.getImageData(0, 0, c.width, c.height).data;
+  let sum = 0;
+  for (let i = 0; i < d.length; i += 4) sum += (d[i] + d[i + 1] + d[i + 2]) / 3;
+  return sum / (d.length / 4);
+}"""
 
 
 class PagesHandler(http.server.SimpleHTTPRequestHandler):
@@ -254,10 +275,21 @@ def test_wide_formulas_scroll_and_are_not_clipped(browser, phone_site):
     for f in wide:
         assert f["overflowX"] in ("auto", "scroll") and f["scrollWidth"] > f["clientWidth"], \
             f"a formula wider than the page cannot be scrolled: {f}"
-    if page.evaluate("CSS.supports('animation-timeline: scroll()')"):
-        assert all(f["shadow"] != "none" for f in wide), "a wide formula shows no scroll hint"
-        fits = [f for f in formulas if f["scrollWidth"] <= f["clientWidth"]]
-        assert fits and all(f["shadow"] == "none" for f in fits), "a formula that fits shows a scroll hint"
+    # The scroll hint, in pixels: the right edge of a wide display formula is shaded, that of one that
+    # fits is the page colour.
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page_level = sum(int(v) for v in re.findall(r"\d+", background)[:3]) / 3
+    displays = page.locator("article .kb-math--display")
+    edges = {"wide": [], "fits": []}
+    for i, f in enumerate(f for f in formulas if f["display"]):
+        box = displays.nth(i)
+        box.scroll_into_view_if_needed()
+        r = box.bounding_box()
+        strip = page.screenshot(clip={"x": r["x"] + r["width"] - 5, "y": r["y"], "width": 4, "height": r["height"]})
+        edges["wide" if f["wide"] else "fits"].append(page.evaluate(MEAN_LEVEL_JS, base64.b64encode(strip).decode()))
+    assert edges["wide"] and edges["fits"], edges
+    assert all(level < page_level - 8 for level in edges["wide"]), f"no scroll hint on a wide formula: {edges}"
+    assert all(abs(level - page_level) < 3 for level in edges["fits"]), f"hint on a formula that fits: {edges}"
     page.close()
 
 
