@@ -95,10 +95,16 @@ def test_pdf_text_bookmarks_and_page_numbers(tmp_path):
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian chromium not installed")
     pypdf = pytest.importorskip("pypdf")
-    from kb.export.pdf import export_pdf
+    import os
+    import subprocess
+    import sys
 
     out = tmp_path / "kb.pdf"
-    assert export_pdf(out, FIXTURE, progress=quiet) == len(QUESTIONS)
+    # A separate process, as a user runs it (Playwright's sync API cannot nest in the browser tests' loop).
+    run = subprocess.run([sys.executable, "-m", "kb.cli", "export", "pdf", "--out", str(out)],
+                         env={**os.environ, "KB_ROOT": str(FIXTURE)}, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert f"({len(QUESTIONS)} questions" in run.stdout
     reader = pypdf.PdfReader(out)
     text = unicodedata.normalize("NFKC", "".join(p.extract_text() for p in reader.pages))
     for q in QUESTIONS.values():
