@@ -143,7 +143,7 @@ def test_site_shows_the_new_question(checkout, answered, tmp_path):
             pytest.xfail(f"mkdocs build --strict fails even without the new note (site generator): {tail}")
         pytest.fail(f"the new note breaks mkdocs build --strict:\n{result.stderr[-3000:]}")
     note = load_note(answered)
-    pages = sorted((site / "topics").glob(f"{note.topic}*/index.html")) + \
+    pages = sorted((site / "topics").glob(f"{note.topic}*/**/index.html")) + \
         sorted((site / "topics").glob(f"{note.topic}*.html"))
     assert pages, f"no topic page for {note.topic} in {sorted(p.name for p in (site / 'topics').iterdir())}"
     holding = [p for p in pages if f'id="{note.id}"' in p.read_text(encoding="utf-8")]
