@@ -9,6 +9,7 @@ Whatever cannot be repaired is left for the importer's pre-write check, which re
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 
@@ -36,8 +37,14 @@ def _outside_code(text: str, fn) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1)
+def _tracking_params() -> tuple[re.Pattern, ...]:
+    """Compiled once per process: every link of every imported answer passes through _untrack."""
+    return tuple(re.compile(rf"^(?:{p})$", re.I) for p in rules("links").get("tracking_params", []))
+
+
 def _untrack(url: str) -> str:
-    params = [re.compile(rf"^(?:{p})$", re.I) for p in rules("links").get("tracking_params", [])]
+    params = _tracking_params()
     parts = urllib.parse.urlsplit(url)
     if not parts.query:
         return url
