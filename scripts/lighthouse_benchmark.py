@@ -8,6 +8,7 @@ Debian's chromium. Lighthouse comes from npm; it is not part of the default test
     python scripts/lighthouse_benchmark.py --site site --pages index.html,topics/transformer/index.html
     python scripts/lighthouse_benchmark.py --json /tmp/lh.json
     python scripts/lighthouse_benchmark.py --runs 3           # median of 3 runs per page (busy hosts)
+    python scripts/lighthouse_benchmark.py --reports /tmp/lh  # keep the whole report of each page
 
 Performance depends on the host's speed (Lighthouse's "benchmarkIndex", reported per page): on a
 loaded machine one run can be 20-30 points off, so compare medians of several runs.
@@ -77,7 +78,7 @@ def pages_of(site: Path) -> list[str]:
                   if str(p.relative_to(site)) not in skip and "assets" not in p.parts)
 
 
-def audit(cmd: list[str], url: str, out_dir: Path) -> dict:
+def audit(cmd: list[str], url: str, out_dir: Path, keep: Path | None = None) -> dict:
     report = out_dir / "report.json"
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     subprocess.run([*cmd, url, "--only-categories=performance,accessibility", "--output=json",
@@ -85,6 +86,10 @@ def audit(cmd: list[str], url: str, out_dir: Path) -> dict:
                     "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
                    check=True, env=env, timeout=300)
     data = json.loads(report.read_text())
+    if keep:  # the whole report, for a look at what a score is made of
+        keep.mkdir(parents=True, exist_ok=True)
+        name = url.split("//", 1)[1].split("/", 1)[1].strip("/").replace("/", "_") or "home"
+        shutil.copyfile(report, keep / f"{name}.json")
     audits = data["audits"]
     failing = sorted(k for k, a in audits.items()
                      if a.get("score") is not None and a["score"] < 1 and k in _a11y_ids(data))
@@ -116,6 +121,7 @@ def main() -> int:
     ap.add_argument("--pages", help="comma-separated pages relative to the site (default: every page)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--runs", type=int, default=1, help="runs per page; the median run is reported")
+    ap.add_argument("--reports", help="keep each page's whole Lighthouse report (JSON) in this folder")
     ap.add_argument("--lighthouse-dir", default=str(Path(tempfile.gettempdir()) / "kb-lighthouse"))
     args = ap.parse_args()
     if not Path(CHROMIUM).exists():
@@ -136,7 +142,7 @@ def main() -> int:
     try:
         for i, page in enumerate(pages, 1):
             url = base + page.removesuffix("index.html")
-            results[page] = median_run([audit(cmd, url, tmp) for _ in range(max(1, args.runs))])
+            results[page] = median_run([audit(cmd, url, tmp, Path(args.reports) if args.reports else None) for _ in range(max(1, args.runs))])
             r = results[page]
             print(f"[{i}/{len(pages)}] {page}: performance {r['performance']}, accessibility {r['accessibility']}"
                   f"{' (' + ', '.join(r['a11y_failing']) + ')' if r['a11y_failing'] else ''}", file=sys.stderr)

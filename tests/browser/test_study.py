@@ -35,7 +35,7 @@ def test_self_test_hides_answers_reveals_keypoints_then_answer_and_is_remembered
     reveal.click()
     assert answer_parts(page, QUESTION) == (True, True)
     # Remembered across reloads and pages.
-    page.goto(served_site + "topics/inference/")
+    page.goto(served_site + "topics/position-encoding/")
     assert page.get_by_role("switch", name="自测").get_attribute("aria-checked") == "true"
     page.goto(served_site + TOPIC)
     assert answer_parts(page, QUESTION) == (False, False)
@@ -146,4 +146,38 @@ def test_study_features_work_from_file_url(browser, offline_site):
     page.goto(base + "index.html")
     page.locator(".kb-home-random .kb-random__go").click()
     page.wait_for_url("**/topics/**.html#*")
+    context.close()
+
+
+def test_study_controls_are_in_the_page_so_nothing_moves_once_scripts_run(browser, served_site):
+    """The 自测 bar and each question's marks row come with the HTML (a script that adds them after
+    the first paint pushes the answers down: layout shift on every topic page). Section headings of
+    an overview page are not questions and get no marks row; without JavaScript nothing is shown."""
+    no_js = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = no_js.new_page()
+    page.goto(served_site + TOPIC)
+    questions = page.locator(".md-content article h2[id]").count()
+    assert page.locator(".md-content article h2[id] + .kb-study").count() == questions == 3
+    assert page.locator(".kb-study-bar").count() == 1 and not page.locator(".kb-study-bar").is_visible()
+    before = page.locator(f"h2#{QUESTION}").bounding_box()["y"]
+    no_js.close()
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(served_site + TOPIC)
+    page.wait_for_load_state("load")
+    assert page.locator(".kb-study-bar").is_visible()
+    top = page.evaluate("""() => new Promise(done => {
+        let shift = 0;
+        new PerformanceObserver(list => { for (const e of list.getEntries()) shift += e.value; })
+            .observe({type: "layout-shift", buffered: true});
+        requestAnimationFrame(() => requestAnimationFrame(() => done(shift)));
+    })""")
+    assert top < 0.01, f"layout shift {top} after the page was painted"
+    # The bar is hidden without JavaScript, so with it the question sits lower, by the bar alone.
+    assert page.locator(f"h2#{QUESTION}").bounding_box()["y"] > before
+
+    page.goto(served_site + "topics/inference/")  # an overview page: sections, no questions
+    assert page.locator(".md-content article h2[id]").count() >= 2
+    assert page.locator(".kb-study, .kb-study-bar").count() == 0
     context.close()

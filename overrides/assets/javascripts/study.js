@@ -93,7 +93,10 @@
   // --- topic pages: questions, self-test, marks ----------------------------------------------------
   var article = document.querySelector(".md-content article");
   var onTopicPage = !!document.querySelector("[data-kb-topic]");
-  var heads = article && onTopicPage ? Array.prototype.slice.call(article.querySelectorAll("h2[id]")) : [];
+  // Questions are the h2 headings followed by their 自测 row (generated with the page, so that nothing
+  // moves after the first paint); section headings of overview pages have none.
+  var heads = article && onTopicPage ? Array.prototype.slice.call(article.querySelectorAll("h2[id]"))
+    .filter(function (h2) { var row = h2.nextElementSibling; return row && row.classList.contains("kb-study"); }) : [];
 
   function answerNodes(h2) {
     var nodes = [];
@@ -121,7 +124,8 @@
     var reveal = bar && bar.querySelector(".kb-study__reveal");
     if (reveal) {
       reveal.hidden = !studyOn() || stage >= 2;
-      reveal.textContent = stage === 0 && hasPoints ? "显示要点" : "显示完整答案";
+      var text = stage === 0 && hasPoints ? "显示要点" : "显示完整答案";
+      if (reveal.textContent !== text) reveal.textContent = text;
     }
     h2.setAttribute("data-kb-stage", String(stage));
   }
@@ -137,24 +141,21 @@
     var bar = h2.nextElementSibling;
     if (!bar) return;
     Array.prototype.forEach.call(bar.querySelectorAll("[data-kb-mark]"), function (b) {
-      b.setAttribute("aria-pressed", String(b.getAttribute("data-kb-mark") === state));
+      var pressed = String(b.getAttribute("data-kb-mark") === state);
+      // Written only when it changes: on load, a page without marks is left untouched (no style work).
+      if (b.getAttribute("aria-pressed") !== pressed) b.setAttribute("aria-pressed", pressed);
     });
   }
 
   function setupQuestion(h2) {
-    var bar = el("div", { className: "kb-study", role: "group", "aria-label": "自测与进度" });
-    var revealBtn = el("button", { type: "button", className: "kb-study__reveal md-button" }, "显示答案");
-    revealBtn.addEventListener("click", function () { reveal(h2); });
-    bar.appendChild(revealBtn);
-    [KNOWN, REVIEW].forEach(function (state) {
-      var b = el("button", { type: "button", className: "kb-study__mark kb-study__mark--" + state,
-        "data-kb-mark": state, "aria-pressed": "false", title: "标记为" + LABELS[state] }, LABELS[state]);
+    var bar = h2.nextElementSibling;
+    bar.querySelector(".kb-study__reveal").addEventListener("click", function () { reveal(h2); });
+    Array.prototype.forEach.call(bar.querySelectorAll("[data-kb-mark]"), function (b) {
+      var state = b.getAttribute("data-kb-mark");
       b.addEventListener("click", function () {
         setMark(h2.id, markOf(h2.id) === state ? null : state);
       });
-      bar.appendChild(b);
     });
-    h2.parentNode.insertBefore(bar, h2.nextElementSibling);
     renderMarks(h2);
   }
 
@@ -171,7 +172,8 @@
     if (!node) return;
     var known = heads.filter(function (h) { return markOf(h.id) === KNOWN; }).length;
     var review = heads.filter(function (h) { return markOf(h.id) === REVIEW; }).length;
-    node.textContent = "本页已掌握 " + known + " / " + heads.length + (review ? "，待复习 " + review : "");
+    var text = "本页已掌握 " + known + " / " + heads.length + (review ? "，待复习 " + review : "");
+    if (node.textContent !== text) node.textContent = text;
   }
 
   function currentIndex() {
@@ -192,13 +194,20 @@
 
   function randomButton(container, scope) {
     var wrap = el("span", { className: "kb-random" });
-    var btn = el("button", { type: "button", className: "md-button kb-random__go" }, "随机一题");
+    wrap.appendChild(el("button", { type: "button", className: "md-button kb-random__go" }, "随机一题"));
     var label = el("label", { className: "kb-random__only" });
-    var box = el("input", { type: "checkbox" });
+    label.appendChild(el("input", { type: "checkbox" }));
+    label.appendChild(document.createTextNode(" 只抽未掌握"));
+    wrap.appendChild(label);
+    container.appendChild(wrap);
+    wireRandom(wrap, scope);
+  }
+
+  function wireRandom(wrap, scope) {
+    var btn = wrap.querySelector(".kb-random__go");
+    var box = wrap.querySelector("input[type=checkbox]");
     box.checked = read("kb.random.unmastered", false) === true;
     box.addEventListener("change", function () { write("kb.random.unmastered", box.checked); });
-    label.appendChild(box);
-    label.appendChild(document.createTextNode(" 只抽未掌握"));
     btn.addEventListener("click", function () {
       questions().then(function (data) {
         var pool = [];
@@ -219,9 +228,6 @@
         if (href.split("#")[0] === here) go(heads.map(function (h) { return h.id; }).indexOf(q[0]));
       }, function () { btn.textContent = "题目列表加载失败"; });
     });
-    wrap.appendChild(btn);
-    wrap.appendChild(label);
-    container.appendChild(wrap);
   }
 
   function topicOfPage() {
@@ -231,20 +237,14 @@
 
   function setupTopicPage() {
     heads.forEach(setupQuestion);
-    var bar = el("div", { className: "kb-study-bar", role: "region", "aria-label": "自测" });
-    var sw = el("button", { type: "button", role: "switch", className: "kb-study-bar__switch md-button",
-      "aria-checked": "false", title: "隐藏答案，自己先想（快捷键 t）" }, "自测");
+    var bar = document.querySelector(".kb-study-bar");
+    var sw = bar.querySelector(".kb-study-bar__switch");
     sw.addEventListener("click", function () {
       write(MODE_KEY, !studyOn());
       applyAll();
     });
-    bar.appendChild(sw);
-    bar.appendChild(el("span", { className: "kb-study-bar__summary", "aria-live": "polite" }));
-    randomButton(bar, topicOfPage());
-    bar.appendChild(el("span", { className: "kb-study-bar__keys" },
-      "快捷键：j / k 下一题 / 上一题，r 显示答案，m 已掌握，u 待复习，t 自测开关"));
-    heads[0].parentNode.insertBefore(bar, heads[0]);
-    applyAll();
+    wireRandom(bar.querySelector(".kb-random"), topicOfPage());
+    if (studyOn()) applyAll();  // the page as generated is study mode off: nothing to change
     pageSummary();
     document.addEventListener("kb-progress", function () {
       heads.forEach(renderMarks);

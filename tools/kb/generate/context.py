@@ -13,11 +13,13 @@ from ..taxonomy import Tag, Topic
 from .glossary import Term, TermLinker
 from .inputs import SiteInputs
 from .links import Location
+from .page_weight import PAGE_BUDGET, note_weight, split_by_weight
 
-# A topic with more questions than this, or more Markdown than SPLIT_ABOVE_CHARS (formula-heavy topics
-# make long pages with few questions), gets one page per section when it has several sections.
+# A topic with more questions than this, or heavier than one page's budget (page_weight.PAGE_BUDGET:
+# formula-heavy topics make heavy pages with few questions), gets one page per section; a section
+# still over the budget is cut into consecutive pages.
 SPLIT_ABOVE = 20
-SPLIT_ABOVE_CHARS = 40_000
+PART_NUMERALS = "一二三四五六七八九十"
 STATUS_LABELS = {"answered": "", "partial": "待完善", "unanswered": "待解答"}  # answered needs no badge
 TOPICS_DIR = "topics"
 
@@ -34,6 +36,11 @@ class TopicPart:
     count: int = 1  # number of question pages of this topic
     sections: list[tuple[Section, list[Note]]] = field(default_factory=list)  # on this page, in order
     overview: str = ""  # the topic's overview page when it is split ("" otherwise)
+
+    @property
+    def anchor(self) -> str:
+        """This page's entry on its topic's overview page."""
+        return self.uri.rsplit("/", 1)[-1].removesuffix(".md")
 
     @property
     def section(self) -> Section | None:
@@ -96,9 +103,10 @@ class Context:
 
 
 def split_topics(inputs: SiteInputs) -> list[TopicPart]:
-    """Topic pages in taxonomy order. Questions follow the topic's structure file; a large topic (see
-    SPLIT_ABOVE) in several sections, or one with ``split: true``, gets one page per section and an
-    overview page, every other topic one page with its sections as visual dividers."""
+    """Topic pages in taxonomy order. Questions follow the topic's structure file. A large topic (see
+    SPLIT_ABOVE and PAGE_BUDGET), or one with ``split: true``, gets an overview page and one page per
+    section, a section over the budget several; every other topic is one page with its sections as
+    visual dividers (``split: false`` keeps a topic on one page whatever its size)."""
     by_topic: dict[str, list[Note]] = {}
     for note in inputs.notes:
         by_topic.setdefault(note.topic, []).append(note)
@@ -109,17 +117,31 @@ def split_topics(inputs: SiteInputs) -> list[TopicPart]:
             continue
         structure = inputs.structures.get(topic.id)
         sections = arrange(notes, structure, Section(topic.id, topic.name))
+        weight = {n.id: note_weight(n) for n in notes}
+        heavy = sum(weight.values()) > PAGE_BUDGET
         split = structure.split if structure is not None and structure.split is not None \
-            else len(notes) > SPLIT_ABOVE or sum(len(b.text) for n in notes for b in n.blocks) > SPLIT_ABOVE_CHARS
-        if split and len(sections) > 1:
-            overview = f"{TOPICS_DIR}/{topic.id}/index.md"
-            for k, (sec, sec_notes) in enumerate(sections):
-                parts.append(TopicPart(topic, f"{TOPICS_DIR}/{topic.id}/{sec.id}.md", sec.title, sec_notes,
-                                       k + 1, len(sections), [(sec, sec_notes)], overview))
-        else:
+            else len(notes) > SPLIT_ABOVE or heavy
+        if not (split and (len(sections) > 1 or heavy)):
             parts.append(TopicPart(topic, f"{TOPICS_DIR}/{topic.id}.md", topic.name,
                                    [n for _, ns in sections for n in ns], 1, 1, sections))
+            continue
+        overview = f"{TOPICS_DIR}/{topic.id}/index.md"
+        mine: list[TopicPart] = []
+        for sec, sec_notes in sections:
+            starts = [0, *split_by_weight([weight[n.id] for n in sec_notes]), len(sec_notes)]
+            pieces = [sec_notes[a:b] for a, b in zip(starts, starts[1:])]
+            for k, piece in enumerate(pieces):
+                uri = f"{TOPICS_DIR}/{topic.id}/{sec.id}{'-' + str(k + 1) if k else ''}.md"
+                title = sec.title if len(pieces) == 1 else f"{sec.title}（{_numeral(k + 1)}）"
+                mine.append(TopicPart(topic, uri, title, piece, len(mine) + 1, 0, [(sec, piece)], overview))
+        for p in mine:
+            p.count = len(mine)
+        parts += mine
     return parts
+
+
+def _numeral(k: int) -> str:
+    return PART_NUMERALS[k - 1] if k <= len(PART_NUMERALS) else str(k)
 
 
 def tag_anchor(tag_id: str) -> str:

@@ -1,7 +1,8 @@
 """Build the offline site and zip it: ``python -m kb.generate.offline_zip [--out dist/kb-offline.zip]``.
 
 Runs ``OFFLINE=true mkdocs build`` (the offline plugin: no directory URLs, search index inlined as
-search_index.js; our iframe-worker shim runs search from file://). Unzip and open index.html.
+search_index.js; our iframe-worker shim runs search from file://) and adds a math font (math_font.py)
+so formulas render without one on the reader's system. Unzip and open index.html.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from .inputs import REPO_DIR
+from .math_font import MathFontMissing, bundle_math_font, find_math_font
 
 
 def build_offline(site_dir: Path, *, strict: bool = True, config: Path | None = None) -> None:
@@ -37,10 +39,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kb.generate.offline_zip", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=REPO_DIR / "dist" / "llm-interview-kb-offline.zip")
     parser.add_argument("--no-strict", action="store_true", help="do not pass --strict to mkdocs")
+    parser.add_argument("--math-font", type=Path, help="math font to bundle (default: Debian's Latin Modern Math)")
+    parser.add_argument("--no-math-font", action="store_true", help="rely on the reader's system math font")
     args = parser.parse_args(argv)
+    try:  # before the build: a missing font should not cost a whole build to find out
+        font = None if args.no_math_font else (args.math_font or find_math_font())
+    except MathFontMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         build_offline(site, strict=not args.no_strict)
+        if font is not None:
+            try:
+                bundle_math_font(site, font)
+            except MathFontMissing as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
         zip_dir(site, args.out)
     print(f"wrote {args.out}")
     return 0

@@ -40,6 +40,7 @@ def render_topic_page(ctx: Context, part: TopicPart) -> str:
         nav = " · ".join(f"**{escape_inline(p.title)}**" if p is part
                          else f"[{escape_inline(p.title)}]({rel(part.uri, p.uri)})" for p in others)
         lines += [f"[{escape_inline(topic.name)}]({rel(part.uri, part.overview)})：{nav}", "{ .kb-parts }", ""]
+    lines += [study_bar(len(notes)), ""]
     dividers = len(part.sections) > 1 and not part.section
     for section, sec_notes in part.sections:
         if dividers:  # a visual divider, not a heading: headings are search results of their own
@@ -48,6 +49,28 @@ def render_topic_page(ctx: Context, part: TopicPart) -> str:
         for note in sec_notes:
             lines.append(render_question(ctx, part.uri, note))
     return "\n".join(lines).rstrip() + "\n"
+
+
+# 自测 controls, wired up by overrides/assets/javascripts/study.js. They are in the page itself, not
+# added by the script, so nothing moves after the first paint; without JavaScript a rule in study.css
+# hides them (html.kb-js is set in the page head).
+STUDY_ROW = ('<div class="kb-study" role="group" aria-label="自测与进度">'
+             '<button type="button" class="kb-study__reveal md-button" hidden>显示答案</button>'
+             '<button type="button" class="kb-study__mark kb-study__mark--known" data-kb-mark="known" '
+             'aria-pressed="false" title="标记为已掌握">已掌握</button>'
+             '<button type="button" class="kb-study__mark kb-study__mark--review" data-kb-mark="review" '
+             'aria-pressed="false" title="标记为待复习">待复习</button></div>')
+
+
+def study_bar(count: int) -> str:
+    return ('<div class="kb-study-bar" role="region" aria-label="自测">'
+            '<button type="button" role="switch" class="kb-study-bar__switch md-button" aria-checked="false" '
+            'title="隐藏答案，自己先想（快捷键 t）">自测</button>'
+            f'<span class="kb-study-bar__summary" aria-live="polite">本页已掌握 0 / {count}</span>'
+            '<span class="kb-random"><button type="button" class="md-button kb-random__go">随机一题</button>'
+            '<label class="kb-random__only"><input type="checkbox"> 只抽未掌握</label></span>'
+            '<span class="kb-study-bar__keys">快捷键：j / k 下一题 / 上一题，r 显示答案，m 已掌握，u 待复习，'
+            't 自测开关</span></div>')
 
 
 def render_topic_overview(ctx: Context, topic: Topic) -> str:
@@ -61,7 +84,7 @@ def render_topic_overview(ctx: Context, topic: Topic) -> str:
              f"共 {len(notes)} 题{_todo_summary(notes)}，按子主题分为 {len(parts)} 页，由浅入深排列。",
              "{ .kb-topic-summary }", ""]
     for p in parts:
-        lines += [f"## [{escape_inline(p.title)}]({rel(page, p.uri)}) {{ #{p.section.id} }}", "",
+        lines += [f"## [{escape_inline(p.title)}]({rel(page, p.uri)}) {{ #{p.anchor} }}", "",
                   f"{len(p.notes)} 题", "{ .kb-tag-summary }", ""]
         lines += [f"1. [{escape_inline(n.question)}]({rel(page, p.uri, n.id)}){_badge(n)}" for n in p.notes]
         lines.append("")
@@ -89,7 +112,7 @@ def head_blocks(ctx: Context, note: Note) -> int:
 
 def render_question(ctx: Context, page: str, note: Note) -> str:
     file = ctx.inputs.note_file(note)
-    out = [f"## {escape_inline(note.question)} {{ #{note.id} }}", ""]
+    out = [f"## {escape_inline(note.question)} {{ #{note.id} }}", "", STUDY_ROW, ""]
     meta = _meta_parts(ctx, page, note)
     if meta:
         out += [" ".join(meta), "{ .kb-meta }", ""]

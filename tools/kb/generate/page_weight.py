@@ -1,0 +1,97 @@
+"""How heavy a question makes its page, in HTML elements, estimated from the note before rendering.
+
+A phone spends most of a long page's load time on style and layout, which grows with the number of
+elements; formulas dominate (each MathML token is an element), then highlighted code (a span per
+token). Topic pages are cut so that each stays under PAGE_BUDGET (see context.split_topics).
+
+The coefficients were fitted on the built site (463 questions: elements between one question heading
+and the next, against these features; correlation 0.99, mean error about 10 elements). Refit them
+with scripts/page_weight_fit.py if the page markup changes a lot.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Note
+from .math import DISPLAY_RE, INLINE_RE, MathError, tex_to_mathml
+
+# Elements of a question's article part (heading, 自测 row, meta line, answer, footer) on top of which a
+# page has about 350 of its own (header, navigation) plus about 3 per question in the table of contents.
+# Lighthouse's mobile profile stays fast up to about 1,300 elements in all on this site's pages.
+PAGE_BUDGET = 950
+
+BASE = 17.0  # heading, 自测 row, meta line, footer with its related links and actions
+PER_MATH_ELEMENT = 1.09
+PER_CODE_CHAR = 0.19
+PER_LINE = 1.64
+PER_BLOCK = 5.6  # each answer block is an admonition or collapsible box with a title
+CODE_RE = re.compile(r"```.*?```", re.DOTALL)
+
+
+def math_elements(text: str) -> int:
+    """MathML elements the formulas of ``text`` render to (broken formulas count as none)."""
+    count = 0
+
+    def add(tex: str, display: bool) -> None:
+        nonlocal count
+        try:
+            count += tex_to_mathml(tex, display).count("<m")
+        except MathError:
+            pass
+
+    for m in DISPLAY_RE.finditer(text):
+        add(m.group(1), True)
+    for m in INLINE_RE.finditer(DISPLAY_RE.sub(" ", text)):
+        add(m.group(1), False)
+    return count
+
+
+def note_weight(note: Note) -> float:
+    text = "\n\n".join(b.text for b in note.blocks)
+    keypoints = "\n".join(note.keypoints)
+    code = sum(len(c) for c in CODE_RE.findall(text))
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    return (BASE + PER_MATH_ELEMENT * math_elements(text + "\n\n" + keypoints) + PER_CODE_CHAR * code
+            + PER_LINE * lines + PER_BLOCK * len(note.blocks))
+
+
+def split_by_weight(weights: list[float], budget: float = PAGE_BUDGET) -> list[int]:
+    """Where to cut a run of questions into consecutive pages: the fewest pages under ``budget``
+    (a question heavier than the budget gets a page of its own), as even as possible. Returns the
+    start index of every page after the first."""
+    total = sum(weights)
+    if total <= budget or len(weights) < 2:
+        return []
+    limit = max(budget, max(weights))
+    for pages in range(2, len(weights) + 1):
+        heaviest, starts = _min_max_partition(weights, pages)
+        if heaviest <= limit:
+            return starts
+    return list(range(1, len(weights)))
+
+
+def _min_max_partition(weights: list[float], pages: int) -> tuple[float, list[int]]:
+    """``pages`` contiguous groups whose heaviest is as light as possible (exact, by dynamic
+    programming: a topic has at most a few dozen questions): (that weight, start of each group but
+    the first)."""
+    n = len(weights)
+    prefix = [0.0]
+    for w in weights:
+        prefix.append(prefix[-1] + w)
+    inf = float("inf")
+    # best[k][i]: the lightest possible heaviest group when the first i questions make k groups
+    best = [[inf] * (n + 1) for _ in range(pages + 1)]
+    cut = [[0] * (n + 1) for _ in range(pages + 1)]
+    best[0][0] = 0.0
+    for k in range(1, pages + 1):
+        for i in range(k, n + 1):
+            for j in range(k - 1, i):
+                cost = max(best[k - 1][j], prefix[i] - prefix[j])
+                if cost < best[k][i]:
+                    best[k][i], cut[k][i] = cost, j
+    starts, i = [], n
+    for k in range(pages, 1, -1):
+        i = cut[k][i]
+        starts.append(i)
+    return best[pages][n], sorted(starts)
