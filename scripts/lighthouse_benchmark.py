@@ -142,7 +142,8 @@ def main() -> int:
     try:
         for i, page in enumerate(pages, 1):
             url = base + page.removesuffix("index.html")
-            results[page] = median_run([audit(cmd, url, tmp, Path(args.reports) if args.reports else None) for _ in range(max(1, args.runs))])
+            keep = Path(args.reports) if args.reports else None
+            results[page] = median_run([audit(cmd, url, tmp, keep) for _ in range(max(1, args.runs))])
             r = results[page]
             print(f"[{i}/{len(pages)}] {page}: performance {r['performance']}, accessibility {r['accessibility']}"
                   f"{' (' + ', '.join(r['a11y_failing']) + ')' if r['a11y_failing'] else ''}", file=sys.stderr)
