@@ -102,7 +102,18 @@ def on_startup(command, dirty):
 @event_priority(100)  # before Material's search plugin reads its configuration
 def on_config(config):
     _install_parallel_search(config)
+    _drop_worker_shim_online(config)
     return config
+
+
+def _drop_worker_shim_online(config) -> None:
+    """The iframe-worker shim (extra.polyfills) makes search work from file://; a served site has real
+    workers, and a script in the head would only delay the first paint. Kept in offline builds."""
+    offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+    if offline is not None and offline.config.enabled:
+        return
+    shims = config.extra.get("polyfills") or []
+    config.extra["polyfills"] = [s for s in shims if "iframe-worker" not in str(s)]
 
 
 def on_files(files, config):

@@ -49,3 +49,11 @@ def test_edit_links_point_at_note_files(fixture_site):
     html = (fixture_site / "topics" / "peft" / "index.html").read_text(encoding="utf-8")
     assert "https://github.com/llm-interview-kb/llm-interview-kb/edit/main/notes/peft/what-is-lora.md" in html
     assert "api.github.com" not in html
+
+
+def test_served_pages_load_no_worker_shim_in_the_head(fixture_site):
+    """The file:// worker shim is for the offline build; a served page would only wait for it."""
+    html = (fixture_site / "index.html").read_text(encoding="utf-8")
+    head = html.split("</head>")[0]
+    assert "iframe-worker" not in html
+    assert not re.search(r"<script\b[^>]*\bsrc=(?![^>]*\b(?:defer|async)\b)[^>]*>", head), "render-blocking script"
