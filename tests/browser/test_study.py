@@ -181,3 +181,24 @@ def test_study_controls_are_in_the_page_so_nothing_moves_once_scripts_run(browse
     assert page.locator(".md-content article h2[id]").count() >= 2
     assert page.locator(".kb-study, .kb-study-bar").count() == 0
     context.close()
+
+
+def test_progress_page_fills_in_without_moving_anything(browser, served_site):
+    """学习进度 comes with its table; reading the marks only changes numbers and the 待复习 list."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(served_site + TOPIC)
+    page.locator(f"h2#{QUESTION} + .kb-study .kb-study__mark--known").click()
+    page.goto(served_site + "study/")
+    page.wait_for_function("document.querySelector('#kb-study-app tbody td:nth-child(2)') &&"
+                           " [...document.querySelectorAll('#kb-study-app tbody td:nth-child(2)')]"
+                           ".some(td => td.textContent === '1')")
+    shift = page.evaluate("""() => new Promise(done => {
+        let total = 0;
+        new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; })
+            .observe({type: "layout-shift", buffered: true});
+        requestAnimationFrame(() => requestAnimationFrame(() => done(total)));
+    })""")
+    assert shift < 0.01, f"layout shift {shift} on the progress page"
+    assert page.locator("#kb-study-app tbody tr").count() == 3  # one row per topic, as generated
+    context.close()

@@ -293,32 +293,30 @@
       data.topics.forEach(function (t) {
         t.questions.forEach(function (q) { byId[q[0]] = { topic: t, q: q }; });
       });
+      // The table (a row per topic, in site order) and the 待复习 heading come with the page: only
+      // the counts and the list change here, so nothing on screen jumps when the marks are read.
+      var rows = app.querySelectorAll("table tbody tr");
+      var title = app.querySelector(".kb-study-app__title");
+      var reviewBox = app.querySelector(".kb-study-review");
+      var setText = function (node, text) { if (node && node.textContent !== text) node.textContent = text; };
       var render = function () {
-        app.textContent = "";
         var marks = progress().marks;
-        var table = el("table", { className: "kb-study-table" });
-        var head = el("tr");
-        ["主题", "已掌握", "待复习", "题数"].forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
-        table.appendChild(el("thead")).appendChild(head);
-        var body = table.appendChild(el("tbody"));
-        data.topics.forEach(function (t) {
-          var row = el("tr");
-          var link = el("a", { href: pageHref(t.page) }, t.name);
-          row.appendChild(el("td")).appendChild(link);
-          [KNOWN, REVIEW].forEach(function (state) {
-            row.appendChild(el("td", {}, String(t.questions.filter(function (q) {
+        data.topics.forEach(function (t, i) {
+          var cells = rows[i] ? rows[i].cells : [];
+          [KNOWN, REVIEW].forEach(function (state, k) {
+            setText(cells[k + 1], String(t.questions.filter(function (q) {
               return marks[q[0]] && marks[q[0]].state === state;
-            }).length)));
+            }).length));
           });
-          row.appendChild(el("td", {}, String(t.questions.length)));
-          body.appendChild(row);
         });
-        app.appendChild(table);
-
         var review = Object.keys(marks).filter(function (id) { return marks[id].state === REVIEW && byId[id]; });
-        app.appendChild(el("p", { className: "kb-study-app__title" }, "待复习（" + review.length + " 题）"));
+        setText(title, "待复习（" + review.length + " 题）");
+        var unknown = Object.keys(marks).filter(function (id) { return !byId[id]; }).length;
+        if (!review.length && !unknown && reviewBox.querySelector(".kb-review-empty")) return;
+        reviewBox.textContent = "";
         if (!review.length) {
-          app.appendChild(el("p", {}, "还没有标记待复习的题。在题目下方点「待复习」，它就会出现在这里。"));
+          reviewBox.appendChild(el("p", { className: "kb-review-empty" },
+            "还没有标记待复习的题。在题目下方点「待复习」，它就会出现在这里。"));
         } else {
           var list = el("ol", { className: "kb-review-list" });
           review.sort(function (a, b) { return marks[a].at < marks[b].at ? 1 : -1; }).forEach(function (id) {
@@ -328,11 +326,10 @@
             li.appendChild(el("span", { className: "kb-review-list__topic" }, " · " + item.topic.name));
             list.appendChild(li);
           });
-          app.appendChild(list);
+          reviewBox.appendChild(list);
         }
-        var unknown = Object.keys(marks).filter(function (id) { return !byId[id]; }).length;
         if (unknown) {
-          app.appendChild(el("p", { className: "kb-study-app__note" },
+          reviewBox.appendChild(el("p", { className: "kb-study-app__note" },
             unknown + " 个标记对应的题目已不在本站（可能已合并或改名），导出时会一并保留。"));
         }
       };
@@ -341,7 +338,8 @@
       window.addEventListener("storage", render);
     });
 
-    var tools = el("div", { className: "kb-study-tools" });
+    var placed = document.querySelector(".kb-study-tools");  // its room is kept in the page
+    var tools = placed || el("div", { className: "kb-study-tools" });
     var exportBtn = el("button", { type: "button", className: "md-button" }, "导出进度");
     exportBtn.addEventListener("click", function () {
       var blob = new Blob([JSON.stringify(progress(), null, 2)], { type: "application/json" });
@@ -395,7 +393,7 @@
     tools.appendChild(exportBtn);
     tools.appendChild(importLabel);
     tools.appendChild(resetBtn);
-    app.parentNode.insertBefore(tools, app.nextSibling);
+    if (!placed) app.parentNode.insertBefore(tools, app.nextSibling);
     tools.parentNode.insertBefore(status, tools.nextSibling);
   }
 

@@ -91,7 +91,7 @@ def build_site(inputs: SiteInputs) -> Site:
         GeneratedPage("sources.md", render_sources(ctx), edit_url(repo, "sources/sources.yml")),
     ]
     pages += [
-        GeneratedPage("study.md", render_study_page()),
+        GeneratedPage("study.md", render_study_page(ctx)),
         GeneratedPage("offline.md", render_downloads_page(find_editions(downloads_dir()))),
         GeneratedPage(QUESTIONS_JS, questions_script(ctx)),
     ]

@@ -33,7 +33,19 @@ def questions_script(ctx: Context) -> str:
     return f"window.kbQuestions={data};\n"
 
 
-def render_study_page() -> str:
+def render_study_page(ctx: Context) -> str:
+    """学习进度. The table and the 待复习 heading come with the page and study.js only fills in the counts
+    and the list, so the page does not jump when the marks are read."""
+    from .links import rel
+    from .mdtext import escape_inline
+
+    page = "study.md"
+    rows = []
+    for topic in ctx.inputs.taxonomy.topics:
+        parts = ctx.parts_by_topic.get(topic.id)
+        if parts:
+            count = sum(len(p.notes) for p in parts)
+            rows.append(f"| [{escape_inline(topic.name)}]({rel(page, ctx.topic_uri(topic.id))}) | 0 | 0 | {count} |")
     return "\n".join([
         "---",
         "title: 学习进度",
@@ -46,12 +58,25 @@ def render_study_page() -> str:
         "在每道题下方点「已掌握」或「待复习」，进度就记在这里。进度只保存在本浏览器中（不需要账号，也不上传），"
         "换浏览器或换设备时先「导出进度」，再在新设备上「导入进度」。",
         "",
-        '<div data-kb-random></div>',
-        "",
-        '<div id="kb-study-app"><p>正在加载进度……（需要启用 JavaScript）</p></div>',
-        "",
         "**自测**：在任一主题页打开「自测」开关，答案会被隐藏；点「显示要点」先看 30 秒答案，再点「显示完整答案」。"
         "快捷键：`j` / `k` 下一题 / 上一题，`r` 显示答案，`m` 已掌握，`u` 待复习，`t` 自测开关。",
+        "",
+        '<div data-kb-random></div>',
+        "",
+        "<noscript><p>记录和查看进度需要启用 JavaScript。</p></noscript>",
+        "",
+        '<div id="kb-study-app" markdown>',
+        "",
+        "| 主题 | 已掌握 | 待复习 | 题数 |",
+        "| --- | ---: | ---: | ---: |",
+        *rows,
+        "",
+        '<p class="kb-study-app__title">待复习（0 题）</p>',
+        '<div class="kb-study-review"><p class="kb-review-empty">还没有标记待复习的题。在题目下方点「待复习」，它就会出现在这里。</p></div>',
+        "",
+        "</div>",
+        "",
+        '<div class="kb-study-tools"></div>',
         "",
     ])
 
