@@ -127,7 +127,17 @@ def split_topics(inputs: SiteInputs) -> list[TopicPart]:
             continue
         overview = f"{TOPICS_DIR}/{topic.id}/index.md"
         mine: list[TopicPart] = []
-        for sec, sec_notes in sections:
+        # ``split: true`` asks for a page per section; a split by size packs small neighbours together.
+        forced = structure is not None and structure.split is True
+        for group in ([[sec] for sec in sections] if forced else _pack_sections(sections, weight)):
+            if len(group) > 1:  # small neighbouring sections share a page, with their dividers
+                sec = group[0][0]
+                title = " · ".join(s.title for s, _ in group)
+                notes_here = [n for _, ns in group for n in ns]
+                mine.append(TopicPart(topic, f"{TOPICS_DIR}/{topic.id}/{sec.id}.md", title, notes_here,
+                                      len(mine) + 1, 0, group, overview))
+                continue
+            sec, sec_notes = group[0]
             starts = [0, *split_by_weight([weight[n.id] for n in sec_notes]), len(sec_notes)]
             pieces = [sec_notes[a:b] for a, b in zip(starts, starts[1:])]
             for k, piece in enumerate(pieces):
@@ -138,6 +148,25 @@ def split_topics(inputs: SiteInputs) -> list[TopicPart]:
             p.count = len(mine)
         parts += mine
     return parts
+
+
+def _pack_sections(sections: list[tuple[Section, list[Note]]], weight: dict[str, float]) \
+        -> list[list[tuple[Section, list[Note]]]]:
+    """Consecutive sections that fit in one page's budget (and SPLIT_ABOVE questions) together share
+    it: no page of one or two questions next to a long one. A section over the budget is a group of
+    its own, cut later."""
+    groups: list[list[tuple[Section, list[Note]]]] = []
+    load = 0.0
+    for sec, sec_notes in sections:
+        w = sum(weight[n.id] for n in sec_notes)
+        count = sum(len(ns) for _, ns in groups[-1]) if groups else 0
+        if groups and load + w <= PAGE_BUDGET and count + len(sec_notes) <= SPLIT_ABOVE:
+            groups[-1].append((sec, sec_notes))
+            load += w
+        else:
+            groups.append([(sec, sec_notes)])
+            load = w if w <= PAGE_BUDGET else float("inf")  # nothing joins a section being cut
+    return groups
 
 
 def _numeral(k: int) -> str:

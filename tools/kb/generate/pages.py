@@ -41,7 +41,7 @@ def render_topic_page(ctx: Context, part: TopicPart) -> str:
                          else f"[{escape_inline(p.title)}]({rel(part.uri, p.uri)})" for p in others)
         lines += [f"[{escape_inline(topic.name)}]({rel(part.uri, part.overview)})：{nav}", "{ .kb-parts }", ""]
     lines += [study_bar(len(notes)), ""]
-    dividers = len(part.sections) > 1 and not part.section
+    dividers = len(part.sections) > 1
     for section, sec_notes in part.sections:
         if dividers:  # a visual divider, not a heading: headings are search results of their own
             lines += [f"{escape_inline(section.title)} · {len(sec_notes)} 题",
