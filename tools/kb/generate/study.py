@@ -72,7 +72,8 @@ def render_study_page(ctx: Context) -> str:
         *rows,
         "",
         '<p class="kb-study-app__title">待复习（0 题）</p>',
-        '<div class="kb-study-review"><p class="kb-review-empty">还没有标记待复习的题。在题目下方点「待复习」，它就会出现在这里。</p></div>',
+        '<div class="kb-study-review"><p class="kb-review-empty">'
+        '还没有标记待复习的题。在题目下方点「待复习」，它就会出现在这里。</p></div>',
         "",
         "</div>",
         "",
