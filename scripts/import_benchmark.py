@@ -4,14 +4,17 @@
     python3 scripts/import_benchmark.py [DIR ...] [--green] [--topics] [--json]
 
 Each case is `<case>.md` with its truth beside it: `<case>.expected.yml` (questions with line, text,
-answered, also_at; optional `noise` strings that must not survive) or `<case>.expected.tsv`
+answered, also_at, optional answer_has: words its own answer must contain; optional `noise` strings that
+must not survive) or `<case>.expected.tsv`
 (line, question, answered, also_at, note). Default DIR: tests/import_corpus.
 
 Per article it reports recall and precision of question finding (a found question counts when it starts
 on the true line or on one of the lines where the article repeats it, e.g. a table of contents), invented
 answers (an answer for a question the article leaves unanswered, or an answer that contains another true
-question) and noise residue (ad/chrome markers from tests/import_corpus/noise_markers.yml, plus the case's
-own `noise` strings, found in imported questions, aliases or answers). With `--green` every article is
+question), misplaced answers (an answer lacking the words its expected.yml `answer_has` lists: the
+answer went to another question or was cut short) and noise residue (ad/chrome markers from
+tests/import_corpus/noise_markers.yml, plus the case's own `noise` strings, found in imported questions,
+aliases or answers). With `--green` every article is
 also imported into a scratch copy of the repository, and the written notes are run through `kb check`.
 With `--topics` it measures topic assignment leave-one-out on the existing notes: each note's topic is
 predicted from the others (nearest notes, keyword fallback) and compared with the keyword rules alone.
@@ -50,6 +53,7 @@ class Truth:
     text: str
     answered: bool
     also_at: list[int] = field(default_factory=list)
+    answer_has: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -62,6 +66,7 @@ class CaseResult:
     missed: list[str]
     invented: list[str]
     residue: list[str]
+    misplaced: list[str] = field(default_factory=list)
     recall: float = 0.0
     precision: float = 0.0
     green: str = ""
@@ -70,14 +75,45 @@ class CaseResult:
 def load_truth(md: Path) -> tuple[list[Truth], list[str]]:
     yml, tsv = md.with_suffix(".expected.yml"), md.with_suffix(".expected.tsv")
     if yml.exists():
-        data = yaml.safe_load(yml.read_text(encoding="utf-8"))
-        truths = [Truth(int(q["line"]), str(q["text"]), bool(q["answered"]), [int(x) for x in q.get("also_at") or []])
-                  for q in data["questions"]]
+        text = yml.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+        nodes = yaml.compose(text)
+        at = {}  # question index → line of its entry in the yml, for error messages
+        for key, value in nodes.value if nodes is not None else []:
+            if key.value == "questions" and isinstance(value, yaml.SequenceNode):
+                at = {i: n.start_mark.line + 1 for i, n in enumerate(value.value)}
+        truths = []
+        article = md.read_text(encoding="utf-8").splitlines()
+        for i, q in enumerate(data.get("questions") or []):
+            where = f"{_rel(yml)}:{at.get(i, 1)}"
+            missing = [k for k in ("line", "text", "answered") if k not in q]
+            if missing:
+                raise TruthError(f"{where}: question entry lacks {', '.join(missing)} — give every question its "
+                                 f"line, text as written and answered: true/false")
+            truth = Truth(int(q["line"]), str(q["text"]), bool(q["answered"]),
+                          [int(x) for x in q.get("also_at") or []], [str(x) for x in q.get("answer_has") or []])
+            for n in [truth.line, *truth.also_at]:
+                if not 1 <= n <= len(article):
+                    raise TruthError(f"{where}: line {n} is outside {md.name} ({len(article)} lines) — point `line:`"
+                                     f"/`also_at:` at the line where the question is written")
+            key = _norm(truth.text.rstrip("…"))[:8]
+            if key not in _norm(article[truth.line - 1]):
+                raise TruthError(f"{where}: line {truth.line} of {md.name} reads '{article[truth.line - 1][:40]}', "
+                                 f"not '{truth.text[:40]}' — the article changed: update `line:` (or `text:`)")
+            truths.append(truth)
         return truths, [str(n) for n in data.get("noise") or []]
     rows = csv.DictReader(tsv.open(encoding="utf-8"), delimiter="\t")
     truths = [Truth(int(r["line"]), r["question"], r["answered"].strip() == "yes",
                     [int(x) for x in re.findall(r"\d+", r.get("also_at") or "")]) for r in rows]
     return truths, []
+
+
+class TruthError(ValueError):
+    """An expected.yml that does not describe its article (message: file:line: what — how to fix)."""
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
 
 
 def markers() -> list[str]:
@@ -101,7 +137,7 @@ def score_case(md: Path) -> CaseResult:
         for n in [t.line, *t.also_at]:
             where.setdefault(n, i)
     hit: dict[int, object] = {}
-    false_q, invented, residue = [], [], []
+    false_q, invented, residue, misplaced = [], [], [], []
     for item in items:
         i = where.get(item.line)
         if i is None:
@@ -111,6 +147,8 @@ def score_case(md: Path) -> CaseResult:
     for i, item in hit.items():
         t = truths[i]
         answer = item.answer.strip()
+        misplaced.extend(f"L{t.line} answer lacks '{w}' (starts '{answer[:30]}')"
+                         for w in t.answer_has if w not in answer)
         if answer and not t.answered:
             invented.append(f"L{t.line} answered with '{answer[:30]}…' but the article gives no answer")
         for j, other in enumerate(truths):
@@ -127,7 +165,7 @@ def score_case(md: Path) -> CaseResult:
         for text in texts:
             residue.extend(f"L{item.line}: '{n}'" for n in needles if n in text)
     matched_items = sum(1 for item in items if item.line in where)
-    res = CaseResult(md.stem, len(truths), len(items), len(hit), false_q, missed, invented, residue)
+    res = CaseResult(md.stem, len(truths), len(items), len(hit), false_q, missed, invented, residue, misplaced)
     res.recall = len(hit) / len(truths) if truths else 1.0
     res.precision = matched_items / len(items) if items else (1.0 if not truths else 0.0)
     return res
@@ -193,23 +231,24 @@ def main() -> int:
     if args.json:
         print(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1))
         return 0
-    print(f"| article | true | found | recall | precision | invented answers | noise residue |"
+    print(f"| article | true | found | recall | precision | invented answers | misplaced answers | noise residue |"
           f"{' after import |' if args.green else ''}")
-    print(f"|---|---:|---:|---:|---:|---:|---:|{'---|' if args.green else ''}")
+    print(f"|---|---:|---:|---:|---:|---:|---:|---:|{'---|' if args.green else ''}")
     for r in results:
         print(f"| {r.case} | {r.true} | {r.found} | {r.recall:.2f} | {r.precision:.2f} | {len(r.invented)} | "
-              f"{len(r.residue)} |{f' {r.green} |' if args.green else ''}")
+              f"{len(r.misplaced)} | {len(r.residue)} |{f' {r.green} |' if args.green else ''}")
     n = len(results) or 1
     print(f"| **macro** | {sum(r.true for r in results)} | {sum(r.found for r in results)} | "
           f"{sum(r.recall for r in results) / n:.3f} | {sum(r.precision for r in results) / n:.3f} | "
-          f"{sum(len(r.invented) for r in results)} | {sum(len(r.residue) for r in results)} |"
+          f"{sum(len(r.invented) for r in results)} | {sum(len(r.misplaced) for r in results)} | "
+          f"{sum(len(r.residue) for r in results)} |"
           f"{' |' if args.green else ''}")
     if args.topics:
         n, near, keyword = topic_accuracy()
         print(f"\ntopics, leave-one-out on {n} notes: nearest notes {near:.3f}, keyword rules alone {keyword:.3f}")
     if args.verbose:
         for r in results:
-            for what in ("missed", "false_questions", "invented", "residue"):
+            for what in ("missed", "false_questions", "invented", "misplaced", "residue"):
                 for x in getattr(r, what):
                     print(f"{r.case}: {what}: {x}")
     return 0

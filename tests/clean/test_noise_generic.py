@@ -32,6 +32,14 @@ NOISE = [
     ("posted @ 2024-01-01 10:00 某人 阅读(100)", "chrome"),
     ("- 3 -", "chrome"),
     ("第 3 页 共 12 页", "chrome"),
+    # buttons copied with their zero-width spaces, a like counter with its comment count, CSDN's footer
+    ("赞同 1.2K \u200b 86 条评论", "chrome"),
+    ("\u200b分享", "chrome"),
+    ("收起\u200b", "chrome"),
+    ("@[TOC](文章目录)", "navigation"),
+    ("文章知识点与官方知识档案匹配，可进一步学习相关知识", "chrome"),
+    ("Python入门技能树人工智能深度学习 386512 人正在系统学习中", "chrome"),
+    ("您还未登录，请先登录后发表或查看评论", "chrome"),
 ]
 
 CONTENT = [
@@ -42,6 +50,8 @@ CONTENT = [
     "版本之间的差异主要在词表。",
     "A 与 B 的关系可以用对比学习刻画。",
     "返回的 logits 需要先做 softmax。",
+    "评论区的样本可以作为偏好数据。",
+    "收起和展开的两种状态都要测。",
 ]
 
 
@@ -92,6 +102,10 @@ def test_repair_leaves_code_alone():
     ("注意力分数为什么要除以 $\\sqrt{d_k}$？", "注意力分数为什么要除以 √d_k？"),
     ("大模型性能优化方向", "大模型性能优化方向是什么？"),
     ("什么是 LoRA？", "什么是 LoRA？"),
+    ("权重量化和激活量化哪个更难", "权重量化和激活量化哪个更难？"),
+    # an English question gets its own mark, never the Chinese 是什么？
+    ("Explain how FlashAttention reduces memory traffic", "Explain how FlashAttention reduces memory traffic?"),
+    ("What is GQA?", "What is GQA?"),
 ])
 def test_shape_question(question, shaped):
     assert shape_question(question, QUESTION_SHAPE) == shaped

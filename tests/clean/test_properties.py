@@ -23,7 +23,7 @@ ANY_TEXT = st.text(alphabet=st.one_of(st.characters(), st.sampled_from(_SPECIAL)
              max_size=30).map("".join)
 
 STEPS = [
-    steps.replace_lookalikes, steps.fullwidth_ascii, steps.unwrap_links, steps.wiki_links, steps.ocr_fixes,
+    steps.replace_lookalikes, steps.fullwidth_ascii, steps.html_entities, steps.unwrap_links, steps.wiki_links, steps.ocr_fixes,
     steps.join_cjk_spaces, steps.repair_latex, steps.cjk_punctuation, steps.cjk_latin_spacing,
     steps.strip_question_numbering, steps.strip_emphasis_wrapper, steps.fence_flattened_code,
     steps.tidy_whitespace, steps.single_line,
@@ -84,6 +84,19 @@ def test_clean_question_is_idempotent(text):
     text = text.lstrip("0123456789 \n")
     once = clean_question(text)
     assert clean_question(once) == once
+
+
+ENTITY_TEXT = st.lists(st.sampled_from(["&", "lt;", "gt;", "amp;", "nbsp;", "quot;", "#39;", "a", "中", " ", "\n",
+                                        "`", "/", "1"]), max_size=30).map("".join)
+
+
+@SETTINGS
+@given(text=ENTITY_TEXT)
+@example(text="&amp;lt;")
+@example(text="&lt;&gt;")
+def test_html_entities_is_idempotent(text):
+    once = steps.html_entities(text)
+    assert steps.html_entities(once) == once
 
 
 # Lines do not start with spaces: tidy_whitespace strips the first line's indent, after which

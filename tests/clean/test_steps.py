@@ -37,6 +37,16 @@ def test_fullwidth_ascii_letters_and_digits_only():
     assert steps.fullwidth_ascii(text) == text
 
 
+def test_html_entities_become_characters_unless_they_would_change_the_markdown():
+    assert steps.html_entities("约 0.5&nbsp;MB，batch&lt;16 时 a &gt; b，R&amp;D，&quot;q&quot;") == \
+        '约 0.5 MB，batch<16 时 a > b，R&D，"q"'
+    # `<br>` would be a tag, `>` at the start of a line a quote, `&amp;lt;` another entity: they stay
+    kept = "&lt;br&gt; 换行\n&gt; 引用\n写作 &amp;lt;"
+    assert steps.html_entities(kept) == "&lt;br> 换行\n&gt; 引用\n写作 &amp;lt;"
+    code = "```html\n&lt;div&gt;&nbsp;\n```\n`a&lt;b`"
+    assert steps.html_entities(code) == code
+
+
 # --- links -----------------------------------------------------------------------------------
 
 ZHIDA = ("1. 如果想要在某个模型基础上做[全参数微调](https://zhida.zhihu.com/search?content_id=234582323"

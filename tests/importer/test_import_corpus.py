@@ -18,7 +18,8 @@ from .helpers import REPO, make_root, snapshot
 CORPUS = REPO / "tests" / "import_corpus"
 CASES = sorted(p for p in CORPUS.glob("*.md") if p.with_suffix(".expected.yml").exists())
 SHAPES = {"nested_paywall", "numbered_headings", "topic_headings", "tutorial", "pdf_extract", "interview_log",
-          "wechat_repost", "question_table", "qa_labels"}
+          "wechat_repost", "question_table", "qa_labels", "csdn_inline_qa", "zhihu_bold_nested", "github_checklist",
+          "english_h3"}
 
 # Quality floors (see BENCHMARKS.md, 导入): raise them when the reader improves, never lower them to pass.
 MACRO_RECALL = 0.95
@@ -55,6 +56,11 @@ def test_question_finding_floors(results):
 
 def test_no_invented_answers(results):
     assert {k: r.invented for k, r in results.items() if r.invented} == {}
+
+
+def test_answers_attached_to_their_question(results):
+    # each `answer_has` word of an expected.yml is in that question's own answer
+    assert {k: r.misplaced for k, r in results.items() if r.misplaced} == {}
 
 
 def test_no_ad_or_chrome_residue(results):

@@ -65,6 +65,7 @@ def test_a_failed_import_leaves_the_repository_as_it_was(tmp_path: Path) -> None
     ], {"ok.md": "## 什么是 LoRA？\n\nLoRA 在冻结的权重旁加一个低秩分解的增量矩阵，只训练这两个小矩阵。\n",
         "bad.md": "这篇文章只有一段话，没有任何问题。\n"})
     before = snapshot(root)
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError) as err:
         run_import(root, ["s900", "s901"])
     assert snapshot(root) == before
+    assert str(err.value).startswith(str(root / "sources" / "bad.md") + ": ")  # the message names the file

@@ -217,3 +217,52 @@ def test_hard_wrapped_question_is_one_question():
 def test_task_list_boxes_and_decoration_are_not_part_of_the_question():
     article, _ = parse("- [x] 什么是 LoRA？\n- [ ] 为什么 B 初始化为 0？\n\n### 🔥 3. **什么是 KV Cache？**\n\n缓存 K、V。\n")
     assert [q for q, _ in qa(article)] == ["什么是 LoRA？", "为什么 B 初始化为 0？", "什么是 KV Cache？"]
+
+
+def test_fullwidth_labels_and_a_labelled_answer_on_the_question_line():
+    article, _ = parse(
+        "Ｑ１：Prefill 和 Decode 的瓶颈有什么不同？\nＡ：前者计算受限，后者访存受限。\n\n"
+        "Q2：权重量化和激活量化哪个更难 A：激活量化更难，因为有离群值。\n"
+    )
+    assert qa(article) == [("Prefill 和 Decode 的瓶颈有什么不同？", "前者计算受限，后者访存受限。"),
+                           ("权重量化和激活量化哪个更难", "激活量化更难，因为有离群值。")]
+
+
+def test_a_top_heading_that_asks_above_a_run_of_questions_is_the_title():
+    article, _ = parse(
+        "# 对齐方向的面试一般会问什么？\n\n谢邀，整理如下。\n\n**1. 什么是 DPO？**\n\n- 直接偏好优化。\n\n"
+        "**2. DPO 有哪些缺点？**\n\n- 离线。\n"
+    )
+    assert [q for q, _ in qa(article)] == ["什么是 DPO？", "DPO 有哪些缺点？"]
+    assert (1, "chrome") in reasons(article)
+    # one heading that asks, with its answer, is still a one-question article
+    single, _ = parse("# 什么是 DPO？\n\n直接偏好优化。\n\n**那为什么不用 PPO 呢？**\n\n太复杂。\n")
+    assert [q for q, _ in qa(single)] == ["什么是 DPO？"]
+
+
+def test_a_bold_section_label_ends_the_last_bold_questions_answer():
+    article, _ = parse("**1. 什么是 DPO？**\n\n直接偏好优化。\n\n**小结**\n\n更新：评论区有人问 GRPO，已补充。\n")
+    assert qa(article) == [("什么是 DPO？", "直接偏好优化。")]
+    assert {(5, "navigation"), (7, "prose")} <= reasons(article)
+
+
+def test_a_folded_answer_belongs_to_the_question_above_and_ends_with_its_block():
+    article, _ = parse(
+        "<details>\n<summary>什么是 Scaling Law？</summary>\n\n损失随规模按幂律下降。\n\n</details>\n\n"
+        "**为什么要用混合精度训练？**\n\n<details>\n<summary>点击展开答案</summary>\n\n更快、更省显存。\n\n</details>\n\n"
+        "后记：欢迎 PR。\n"
+    )
+    assert qa(article) == [("什么是 Scaling Law？", "损失随规模按幂律下降。"), ("为什么要用混合精度训练？", "更快、更省显存。")]
+
+
+def test_english_questions_by_their_form_and_english_section_labels():
+    article, _ = parse(
+        "## Attention\n\n### What is the difference between MHA and GQA\n\nGQA 分组共享 K、V。\n\n"
+        "### Explain how FlashAttention reduces memory traffic\n\n分块计算。\n\n"
+        "### Time complexity of self-attention\n\nO(n²d)。\n\n"
+        "### Switch Transformers: Scaling to Trillion Parameter Models\n\n一篇论文。\n\n"
+        "## References\n\n- Attention Is All You Need\n"
+    )
+    assert [q for q, _ in qa(article)] == ["What is the difference between MHA and GQA",
+                                           "Explain how FlashAttention reduces memory traffic",
+                                           "Time complexity of self-attention"]

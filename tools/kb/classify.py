@@ -24,12 +24,19 @@ def config() -> dict:
     return yaml.safe_load((DATA_DIR / "classify.yml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _latin_ignore() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in config().get("latin_ignore", []))
+
+
 def features(text: str) -> Counter:
-    """Chinese character bigrams and lower-cased Latin words."""
+    """Chinese character bigrams and lower-cased Latin words (without English question phrasing)."""
     text = text.lower()
     out: Counter = Counter()
+    latin_ignore = _latin_ignore()
     for word in re.findall(r"[a-z][a-z0-9\-]+", text):
-        out[word] += config().get("latin_weight", 1)
+        if word not in latin_ignore:
+            out[word] += config().get("latin_weight", 1)
     ignore = set(config().get("ignore", []))
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
         out.update(g for g in (run[i:i + 2] for i in range(len(run) - 1)) if g not in ignore)

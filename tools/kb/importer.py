@@ -82,7 +82,10 @@ def parse_source(root: Path, meta: SourceMeta) -> tuple[ParsedArticle, list[Drop
                                 f"file or remove its entry")
     lines = read_lines(path.read_text(encoding="utf-8"))
     kept, drops = noise.filter_lines(lines, meta.parser)
-    parsed = get_parser(meta.parser).parse(kept)
+    try:
+        parsed = get_parser(meta.parser).parse(kept)
+    except ParseError as exc:  # the parser knows what it missed; the reader of the message needs the file
+        raise ParseError(f"{path}: {exc}") from exc
     if not parsed.items:
         raise ParseError(f"{path}: parser '{meta.parser}' found no questions — check the `parser:` entry in "
                          f"sources/sources.yml, or write a parser for this article shape (see README)")

@@ -8,7 +8,9 @@ shape). Three kinds:
 - ``head``: from the start of the file up to and including the first matching line (headers);
 - ``repeated``: a short line that occurs verbatim several times outside code (a PDF's running header).
 
-Every dropped range goes to the ledger with the rule's reason, so a reviewer can audit it.
+Patterns see a line without its invisible characters (zero-width spaces and joiners, BOM, word joiner),
+which copies of platform buttons carry (`​分享`, `赞同 1.2K ​ 86 条评论`). Every dropped range goes to the
+ledger with the rule's reason, so a reviewer can audit it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ import yaml
 
 from ..ingest.base import Drop, Line
 from ..paths import RULES_DIR
+
+INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
+def visible(text: str) -> str:
+    """The line as a reader sees it: zero-width characters removed."""
+    return INVISIBLE_RE.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ def repeated_lines(lines: list[Line], cfg: dict) -> set[int]:
     never = re.compile(cfg["never"])
     fence, seen = False, {}
     for line in lines:
-        text = line.text.strip()
+        text = visible(line.text).strip()
         if re.match(r"^(```|~~~)", text):
             fence = not fence
             continue
@@ -80,14 +89,14 @@ def filter_lines(lines: list[Line], parser_name: str | None = None) -> tuple[lis
     for rule in rules:
         if rule.kind == "head":
             for i, line in enumerate(lines[:end]):
-                if i >= start and rule.pattern.search(line.text):
+                if i >= start and rule.pattern.search(visible(line.text)):
                     drops.append(Drop(lines[start].no, line.no, rule.reason, f"header up to /{rule.pattern.pattern}/"))
                     start = i + 1
                     break
     for rule in rules:
         if rule.kind == "tail":
             for i in range(start, end):
-                if rule.pattern.search(lines[i].text):
+                if rule.pattern.search(visible(lines[i].text)):
                     drops.append(Drop(lines[i].no, lines[end - 1].no, rule.reason,
                                       f"footer from /{rule.pattern.pattern}/"))
                     end = i
@@ -95,7 +104,8 @@ def filter_lines(lines: list[Line], parser_name: str | None = None) -> tuple[lis
     kept: list[Line] = []
     line_rules = [r for r in rules if r.kind == "lines"]
     for line in lines[start:end]:
-        rule = next((r for r in line_rules if r.pattern.search(line.text)), None)
+        text = visible(line.text)
+        rule = next((r for r in line_rules if r.pattern.search(text)), None)
         if rule is None and line.no in repeated:
             drops.append(Drop(line.no, line.no, repeated_cfg["reason"], repeated_cfg["detail"]))
             continue

@@ -11,6 +11,7 @@ from . import steps
 ANSWER_CHAIN: tuple[steps.Step, ...] = (
     steps.replace_lookalikes,
     steps.fullwidth_ascii,
+    steps.html_entities,
     steps.unwrap_links,
     steps.wiki_links,
     steps.repair_latex,
@@ -27,6 +28,7 @@ ANSWER_CHAIN: tuple[steps.Step, ...] = (
 ALIAS_CHAIN: tuple[steps.Step, ...] = (
     steps.replace_lookalikes,
     steps.fullwidth_ascii,
+    steps.html_entities,
     steps.unwrap_links,
     steps.wiki_links,
     lambda t: steps.outside_protected(t, steps.ocr_fixes),

@@ -14,7 +14,7 @@ import re
 import urllib.parse
 
 from . import steps
-from .steps import rules
+from .steps import CJK_RE, rules
 
 ANCHOR_TAG_RE = re.compile(r"<a\s[^>]*\b(?:id|name)\s*=\s*[\"'][^\"']*[\"'][^>]*>\s*</a>|<a\s[^>]*\b(?:id|name)\s*="
                            r"\s*[\"'][^\"']*[\"'][^>]*/>", re.I)
@@ -138,7 +138,9 @@ def shape_question(question: str, shape: re.Pattern, fallback: bool = True) -> s
     for pattern, replacement in cfg.get("rewrites", []):
         q = re.sub(pattern, replacement, q, count=1)
     q = q.strip()
-    if not shape.search(q) and any(w in q for w in cfg.get("asks", [])):
+    if not shape.search(q) and q and cfg.get("latin_suffix") and not CJK_RE.search(q):
+        q = q.rstrip("。.!！：:") + cfg["latin_suffix"]
+    elif not shape.search(q) and any(w in q for w in cfg.get("asks", [])):
         q = q.rstrip("。.!！") + "？"
     elif fallback and not shape.search(q) and q and cfg.get("fallback_suffix"):
         q = q.rstrip("。.!！：:") + cfg["fallback_suffix"]

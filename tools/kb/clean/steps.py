@@ -67,6 +67,27 @@ def fullwidth_ascii(text: str) -> str:
     return "".join(conv(c) for c in text)
 
 
+_SPACE_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|thinsp|#160|#xa0|#8194|#8195);", re.I)
+_CHAR_ENTITY = re.compile(r"&lt;(?![A-Za-z/!?])|&gt;|&quot;|&#39;|&apos;|&amp;(?!#?\w+;)", re.I)
+_CHAR_OF = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&amp;": "&"}
+
+
+def html_entities(text: str) -> str:
+    """HTML entities copied from a web page (`batch&nbsp;size`, `n&lt;16`) become the characters they stand
+    for, outside code, math and URLs. An entity stays when its character would change the Markdown: `&lt;`
+    before a letter (it would open an HTML tag), `&gt;` at the start of a line (a quote), `&amp;` before
+    another entity's name."""
+    def fix(part: str) -> str:
+        part = _SPACE_ENTITY.sub(" ", part)
+        def char(m: re.Match) -> str:
+            line_start = m.string[:m.start()].rsplit("\n", 1)[-1]
+            if m.group(0).lower() == "&gt;" and not line_start.strip():
+                return m.group(0)
+            return _CHAR_OF[m.group(0).lower()]
+        return _CHAR_ENTITY.sub(char, part)
+    return outside_protected(text, fix)
+
+
 # --- links -----------------------------------------------------------------------------------
 
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+from ...clean.steps import fullwidth_ascii
 from ..base import Drop, Line, ParsedArticle, ParseError, RawItem
 from . import score
 from .blocks import LINK_RE, Unit, plain_inline, table_rows, units_of
@@ -28,6 +29,9 @@ NUMBERED_LINE_RE = re.compile(r"^\s*(?:\d+\s*[.．、:：)）]?|[(（]\d+[)）]|
 INLINE_ANSWER_MIN = 6
 BULLET_RE = re.compile(r"^\s*[-*+•·]\s+")
 INLINE_QA_RE = re.compile(r"^(.{2,80}?[?？])\s*(?![?？])(\S.{%d,})$" % (INLINE_ANSWER_MIN - 1))
+# `Q8：哪个更难 A：激活量化更难。`: a question without ？ and its labelled answer on one line
+INLINE_LABELLED_RE = re.compile(r"^(.{2,80}?)\s+((?:\*\*|__)?(?:A|Answer|答案?|回答|解答)\s*\d*\s*(?:\*\*|__)?\s*[:：]"
+                                r"\s*\S.{%d,})$" % (INLINE_ANSWER_MIN - 1), re.I)
 
 NO_QUESTION_HELP = (
     "generic reader found no questions. It recognises questions as Markdown headings, list items at any "
@@ -77,8 +81,8 @@ class Reader:
         self.rules = score.rules()
         size = max((line.no for line in lines), default=0)
         self.text = [""] * size
-        for line in lines:
-            self.text[line.no - 1] = line.text
+        for line in lines:  # `Ｑ４：` reads as `Q4：`, as the clean chain will write it
+            self.text[line.no - 1] = fullwidth_ascii(line.text)
         self.out = ParsedArticle()
         fm = _front_matter(self.text)
         if fm:
@@ -95,9 +99,12 @@ class Reader:
 
     @staticmethod
     def _asked(u: Unit) -> str:
-        """The part of a line that asks: `o.预训练阶段的 mask 有什么用? 虽然 MLM…` asks up to its ？; the rest is
-        its answer on the same line (headings are read whole)."""
+        """The part of a line that asks: `o.预训练阶段的 mask 有什么用? 虽然 MLM…` asks up to its ？, a labelled
+        `Q8：哪个更难 A：…` up to its answer label; the rest is its answer on the same line (headings are read
+        whole)."""
         if u.kind in ("item", "para") and (m := INLINE_QA_RE.match(u.text)):
+            return m[1]
+        if u.kind in ("item", "para") and score.Q_LABEL_RE.match(u.text) and (m := INLINE_LABELLED_RE.match(u.text)):
             return m[1]
         return u.text
 
@@ -228,6 +235,20 @@ class Reader:
         return len(members) >= 2 and len(bare) >= 0.7 * len(members) and \
             len(childless) >= 0.5 * len(members) and u.score >= self.rules.threshold
 
+    def _questions_below(self, i: int) -> int:
+        """How many later units would be questions even inside unit i's answer: a top heading that asks
+        (知乎's `# 对齐方向的面试一般会问什么？`) above a run of numbered questions is the article's title."""
+        return sum(self._candidate(j, self.units[i]) for j in range(i + 1, len(self.units)))
+
+    def _ends_para_question(self, i: int, open_q: Unit | None) -> bool:
+        """`**小结**` after a run of bold or labelled paragraph questions is a part of the article of its own:
+        it ends the last question's answer."""
+        u = self.units[i]
+        if open_q is None or open_q.kind != "para" or u.kind != "para" or not u.bold:
+            return False
+        labelled = "label" in self.features[self.units.index(open_q)]
+        return (open_q.bold or labelled) and "section_label" in self.features[i] and u.start == u.end
+
     # --- reading ---------------------------------------------------------------------------
 
     def read(self) -> ParsedArticle:
@@ -235,7 +256,8 @@ class Reader:
         title = -1
         first = next((i for i, u in enumerate(units) if u.kind not in ("anchor", "hr")), None)
         if first is not None and units[first].kind == "heading" and units[first].level == 1 and \
-                (sum(u.kind == "heading" for u in units) > 1 or not self._candidate(first, None)):
+                (sum(u.kind == "heading" for u in units) > 1 or not self._candidate(first, None) or
+                 self._questions_below(first) >= 2):
             title = first
         sections: list[tuple[int, str]] = []
         open_q: Unit | None = None
@@ -244,12 +266,13 @@ class Reader:
         questions: list[tuple[Unit, list[Unit], str, list[str]]] = []
         tables: list[Unit] = []
         meta: tuple[str, list[str]] = ("", [])
+        folded = 0  # `<details>` blocks still open around the open question's answer (0: not folded)
 
         def close() -> None:
-            nonlocal open_q, body
+            nonlocal open_q, body, folded
             if open_q is not None:
                 questions.append((open_q, body, *meta))
-            open_q, body = None, []
+            open_q, body, folded = None, [], 0
 
         def section_meta() -> tuple[str, list[str]]:
             tags = ["面经"] if any(self.rules.interview_sections.search(t) for _, t in sections) else []
@@ -268,6 +291,12 @@ class Reader:
                     while sections and sections[-1][0] >= u.level:
                         sections.pop()
                 open_q, body, meta = u, [], section_meta()
+                folded = 1 if u.group.startswith("details:") else 0  # `<summary>question</summary>`
+                continue
+            if self._ends_para_question(i, open_q):
+                close()
+                self._flush(orphans)
+                self.out.drops.append(Drop(u.start, u.end, "navigation", "section label"))
                 continue
             if u.kind == "heading":
                 if open_q is not None and open_q.kind == "heading" and u.level > open_q.level:
@@ -287,6 +316,13 @@ class Reader:
                 close()
             if open_q is not None:
                 body.append(u)
+                # a folded answer (`<details>` after the question or around its summary) ends with its block
+                if u.reveal and not folded:
+                    folded = 1
+                elif folded and u.kind != "code":
+                    folded += u.details
+                    if folded <= 0:
+                        close()
             elif u.kind == "table" and self._question_table(u):
                 tables.append(u)
             elif u.kind == "code" and self._log_lines(u):
@@ -315,7 +351,8 @@ class Reader:
                 if re.search(r"[?？]", q.bare):
                     text = score.question_text(re.sub(r"(.*[?？]).*$", r"\1", q.bare))
                 self.out.drops.append(Drop(q.start, q.start, "paywall", "link after the question, not an answer"))
-            m = INLINE_QA_RE.match(text) or re.match(r"^(.*[?？])\s*(?!.*[?？])(.+)$", text)
+            m = INLINE_QA_RE.match(text) or re.match(r"^(.*[?？])\s*(?!.*[?？])(.+)$", text) or \
+                INLINE_LABELLED_RE.match(text)
             if m and len(m[2].strip()) >= INLINE_ANSWER_MIN and not score.A_LABEL_RE.match(m[2]):
                 text, inline_answer = m[1], m[2].strip()
             elif m and score.A_LABEL_RE.match(m[2]):

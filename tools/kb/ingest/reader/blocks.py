@@ -15,6 +15,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from .score import is_reveal_label
+
 HTML_HEADING_RE = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1>\s*$", re.S | re.I)
 HTML_TAG_RE = re.compile(r"<[^>]+>")
 SUMMARY_RE = re.compile(r"<summary\b[^>]*>(.*?)</summary>", re.S | re.I)
@@ -53,6 +55,8 @@ class Unit:
     list_size: int = 0  # items in the list this item belongs to
     head_end: int = 0  # last line of the text that may be a question (a hard-wrapped question spans lines)
     has_children: bool = False  # list item with content below its head
+    reveal: bool = False  # a `<summary>点击展开答案</summary>`: the folded answer of the question above
+    details: int = 0  # `<details>` opened minus closed on this unit's lines (HTML units only)
     # decided later by the reader
     score: float = 0.0
     question: bool = False
@@ -127,7 +131,10 @@ class _Builder:
         return self.lines[start - 1:end]
 
     def add(self, unit: Unit) -> Unit:
-        unit.anchors = anchors_in("\n".join(self.raw(unit.start, unit.end))) if unit.kind != "code" else []
+        raw = "\n".join(self.raw(unit.start, unit.end))
+        unit.anchors = anchors_in(raw) if unit.kind != "code" else []
+        if unit.kind in ("tag", "html", "heading"):
+            unit.details = len(DETAILS_OPEN_RE.findall(raw)) - len(DETAILS_CLOSE_RE.findall(raw))
         self.units.append(unit)
         return unit
 
@@ -226,7 +233,10 @@ class _Builder:
                 self.add(Unit("tag", n, n, depth=depth))
         summary = SUMMARY_RE.search(self.lines[at - 1])
         text, bold, _ = plain_inline(HTML_TAG_RE.sub("", summary[1]))
-        self.add(Unit("heading", at, at, level=6, text=text, group=f"details:{depth}", bold=bold))
+        if is_reveal_label(text):
+            self.add(Unit("tag", at, at, depth=depth, text="", reveal=True))
+        else:
+            self.add(Unit("heading", at, at, level=6, text=text, group=f"details:{depth}", bold=bold))
         rest = [n for n in range(at + 1, end + 1) if self.lines[n - 1].strip()]
         for n in rest:
             kind = "tag" if WRAPPER_ONLY_RE.match(self.lines[n - 1]) else "html"
@@ -266,6 +276,8 @@ class _Builder:
 
 
 QMARK_RE = re.compile(r"[?？]")
+DETAILS_OPEN_RE = re.compile(r"<details\b", re.I)
+DETAILS_CLOSE_RE = re.compile(r"</details\s*>", re.I)
 WIKI_ANCHOR_RE = re.compile(r"^(?:[-*+]\s+)?\[\[#[^\]]+\]\]\s*$")
 SENTENCE_END_RE = re.compile(r"[。；;！!：:]\s*[*_]*\s*$")
 HEAD_MAX_CHARS = 80

@@ -26,6 +26,7 @@ A_LABEL_RE = re.compile(r"^\s*(?:\*\*|__)?\s*(?:(?:A|Answer|答案?|回答|解�
 RAW_Q_LABEL_RE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?:Q|Question|问题?|提问)\s*\d*\s*(?:\*\*|__)?\s*"
                             r"(?:[:：]|[.．、](?=\D))", re.I)
 SENTENCE_RE = re.compile(r"[。；;!！](?=.)")
+CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ class Rules:
     answer_columns: re.Pattern
     interview_sections: re.Pattern
     section_line: re.Pattern
+    reveal_labels: re.Pattern
+    latin_question_words: re.Pattern
+    latin_requests: re.Pattern
+    latin_ask_nouns: re.Pattern
+    latin_length_factor: float
 
 
 @lru_cache(maxsize=1)
@@ -59,10 +65,14 @@ def rules() -> Rules:
                  d["run_share"], d["para_run_share"], re.compile(d["question_end"]), tuple(d["question_words"]),
                  tuple(d["question_endings"]), tuple(sorted(d["requests"], key=len, reverse=True)),
                  tuple(d["request_endings"]),
-                 tuple(d["ask_nouns"]), frozenset(d["section_labels"]), tuple(d["section_suffixes"]),
+                 tuple(d["ask_nouns"]), frozenset(str(x).lower() for x in d["section_labels"]),
+                 tuple(d["section_suffixes"]),
                  re.compile(d["placeholders"]),
                  re.compile(d["question_columns"], re.I), re.compile(d["answer_columns"], re.I),
-                 re.compile(d["interview_sections"]), re.compile(d["section_line"]))
+                 re.compile(d["interview_sections"]), re.compile(d["section_line"]),
+                 re.compile(d["reveal_labels"], re.I), re.compile(d["latin_question_words"], re.I),
+                 re.compile(d["latin_requests"], re.I), re.compile(d["latin_ask_nouns"], re.I),
+                 float(d["latin_length_factor"]))
 
 
 def number_of(text: str) -> int | None:
@@ -84,7 +94,7 @@ def strip_label(text: str) -> str:
 def is_section_label(text: str, suffixes: bool = True) -> bool:
     """总结/前言/参考资料 …, or (with `suffixes`) a name of a part such as `LoRA 篇`."""
     bare = re.sub(r"[\s:：.。、!！*#]+$", "", strip_number(text)).strip()
-    return bare in rules().section_labels or (suffixes and bare.endswith(rules().section_suffixes) and not
+    return bare.lower() in rules().section_labels or (suffixes and bare.endswith(rules().section_suffixes) and not
                                               re.search(r"[?？]", bare))
 
 
@@ -101,15 +111,22 @@ def form(text: str) -> dict[str, float]:
         out["numbered"] = w["numbered"]
     if r.question_end.search(bare):
         out["question_mark"] = w["question_mark"]
-    short = len(bare) <= r.long_chars
+    latin_only = not CJK_RE.search(bare)
+    size = len(bare) / r.latin_length_factor if latin_only else len(bare)  # `What is …` is longer in letters
+    short = size <= r.long_chars
     core = re.sub(r"[\s?？。.!！:：]+$", "", bare)
     if short and any(q in bare for q in r.question_words) and _has_subject(core, r.question_words):
         out["question_word"] = w["question_word"]
     elif short and bare.endswith(r.question_endings) and len(bare) > 3:
         out["question_word"] = w["question_word"]
-    if (bare.startswith(r.requests) and _has_subject(core, r.requests)) or core.endswith(r.request_endings):
+    elif short and latin_only and r.latin_question_words.match(bare):
+        out["question_word"] = w["question_word"]
+    if (bare.startswith(r.requests) and _has_subject(core, r.requests)) or core.endswith(r.request_endings) or \
+            (latin_only and r.latin_requests.match(bare)):
         out["request"] = w["request"]
     if core.endswith(r.ask_nouns) and "question_word" not in out and _has_subject(core, r.ask_nouns):
+        out["ask_noun"] = w["ask_noun"]
+    elif latin_only and r.latin_ask_nouns.match(bare) and "question_word" not in out:
         out["ask_noun"] = w["ask_noun"]
     if is_section_label(bare) or len(re.sub(r"\W", "", bare)) < 2:
         out["section_label"] = w["section_label"]
@@ -117,15 +134,15 @@ def form(text: str) -> dict[str, float]:
         out["statement"] = w["statement"]  # a sentence ending in 。 states, even with 哪种 in it
     if re.search(r"[:：]\s*$", bare) and not ({"question_mark", "label"} & out.keys()):
         out["colon_label"] = w["colon_label"]  # `**RLHF 的优势：**` introduces points, it does not ask
-    if len(bare) > r.very_long_chars:
+    if size > r.very_long_chars:
         out["very_long"] = w["very_long"]
-    elif len(bare) > r.long_chars:
+    elif size > r.long_chars:
         out["long"] = w["long"]
     if SENTENCE_RE.search(re.sub(r"[?？]\s*$", "", bare)) and len(bare) > 30:
         out["sentences"] = w["sentences"]
     latin = len(re.findall(r"[A-Za-z]", bare))
     if latin > 12 and not re.search(r"[\u4e00-\u9fff]", bare) and not (
-            {"question_mark", "question_word", "request", "label"} & out.keys()):
+            {"question_mark", "question_word", "request", "label", "ask_noun"} & out.keys()):
         out["latin_title"] = w["latin_title"]
     if DECIMAL_RE.match(text) and not ({"question_mark", "question_word", "request"} & out.keys()):
         out["decimal_number"] = w["decimal_number"]
@@ -149,3 +166,8 @@ def strong(features: dict[str, float], minimum: float = 1.0) -> bool:
 def question_text(text: str) -> str:
     """The question as written, without its label (`问：`, `Q1:`); numbering is left to the clean chain."""
     return strip_label(text) if Q_LABEL_RE.match(text) else text.strip()
+
+
+def is_reveal_label(text: str) -> bool:
+    """`点击展开答案`, `Show answer`: the label of a folded answer, not a question (empty text is no label)."""
+    return bool(re.sub(r"\W", "", text)) and bool(rules().reveal_labels.match(text))
