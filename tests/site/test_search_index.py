@@ -180,6 +180,14 @@ def test_exact_question_or_alias_ranks_first_and_results_are_clean(small_index):
         assert junk not in html
 
 
+def test_typos_and_other_cuts_still_find_the_question(small_index):
+    out = run_worker(small_index, ["lroa", "位置编吗", "旋转位置编吗", "外挂知识"])
+    assert out["lroa"]["ids"][0] == "lora"  # a Latin word one edit away (letters swapped)
+    assert ["编码"] in out["位置编吗"]["words"]  # a wrong homophone (吗 for 码) read by its pinyin
+    assert out["旋转位置编吗"]["ids"][0] == "rope"
+    assert out["外挂知识"]["ids"][0] == "rag"  # 知识 inside the question's 知识库
+
+
 # --- the built fixture site ----------------------------------------------------------------------------
 
 def test_built_index_holds_every_question_and_no_page(fixture_site):
@@ -216,9 +224,11 @@ def test_every_word_of_the_answers_is_findable_within_budget(fixture_site, segme
         text = "\n".join([*note.keypoints, note.canonical.content if note.canonical else ""])
         for tok in segmenter.tokens(plain_text(text)):
             assert tok in post, (note.id, tok)
-            if post[tok] == "":  # no postings only for words that never decide a match
+            if post[tok] == "" or tok in index["common"]:  # words that never decide a match
                 common = sum(tok in seen for seen in tokens_of.values()) > STOP_SHARE * len(ids)
                 assert tok in stop or len(tok) == 1 or common or len(ids) * STOP_SHARE < 3, (note.id, tok)
+                if tok in index["common"]:  # a too common word keeps its question and alias postings
+                    assert all(level >= 3 for _, level in decode_postings(post[tok])), tok
             else:
                 assert n in {d for d, _ in decode_postings(post[tok])}, (note.id, tok)
     raw = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode()

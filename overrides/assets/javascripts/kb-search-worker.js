@@ -14,6 +14,13 @@
  *   holds; a long word also matches as its shorter words. Stopwords are ignored and a single Han
  *   character only adds to a match (it may be left over from a word the index does not hold); the
  *   last word of a query still being typed also matches as a prefix.
+ * - Typos and other cuts: a Latin word the index does not hold matches the index words one edit away
+ *   (lroa → lora); a run of single Han characters that is no word (what a wrong homophone from a
+ *   pinyin input method leaves: 幻绝, 位置编吗) is read as the most frequent index word with the same
+ *   pinyin (the index's "py" table); a Han word also finds the questions and aliases that contain it
+ *   as a substring (全参 in 全参数微调), where jieba cut the question differently.
+ * - Words too common to index ("common") still rank the questions holding them in the question or an
+ *   alias, but are never required.
  * - Synonym forms (tools/kb/data/synonyms.yml, the glossary's aliases) found in the query ask for
  *   their group's term, which every question holding any form of the group carries (or for the
  *   form's own words, found apart).
@@ -38,6 +45,9 @@ var COMMON_WEIGHT = 0.3; // a question word too common to be indexed, in title c
 var MAX_WORD = 12;
 var MAX_RESULTS = 50;
 var LENGTH_NORM = 0.5; // how much a long answer's matches are discounted (BM25's b)
+var TYPO_FACTOR = 0.8; // a word read as another index word (one edit away, or the same pinyin)
+var SCAN_FACTOR = 0.8; // a Han word found as a substring of a question or alias only
+var MAX_HOMOPHONE = 3; // longest run of single characters read as one word
 var DIGIT = new Int8Array(128).fill(-1);
 for (var c = 0; c < ALPHABET.length; c++) DIGIT[ALPHABET.charCodeAt(c)] = c;
 var TOKEN_RE = /[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
@@ -104,6 +114,26 @@ function prepare(raw) {
     for (var j = 0; j < p.length; j++) if (DIGIT[p.charCodeAt(j)] < 32) c++;
     return c;
   });
+  // too common words: postings only where they are in a question or alias, idf from their real df
+  var common = new Set();
+  Object.keys(raw.common || {}).forEach(function (w) {
+    var t = id.get(w);
+    if (t !== undefined) { common.add(t); df[t] = raw.common[w]; }
+  });
+  // Han character → its usual toneless pinyin (usual) and every reading it has (py)
+  var py = new Map(), usual = new Map();
+  (raw.py || "").split("\n").forEach(function (line) {
+    var sp = line.indexOf(" ");
+    if (sp < 0) return;
+    var syl = line.slice(0, sp), bar = line.indexOf("|", sp), i = 0;
+    for (var ch of line.slice(sp + 1)) {
+      if (ch === "|") continue;
+      if (!py.has(ch)) py.set(ch, []);
+      py.get(ch).push(syl);
+      if (sp + 1 + i < bar || bar < 0) usual.set(ch, syl);
+      i += ch.length;
+    }
+  });
   var forms = [];
   raw.syn.forEach(function (group, gi) {
     var t = id.get("~" + gi);
@@ -122,11 +152,11 @@ function prepare(raw) {
       if (key && !exact.has(key)) exact.set(key, k);
     });
     return { location: page[0] + "#" + d[1], page: page, title: d[2], key: tokens(d[2]).join(""), text: d[4],
-             questions: [d[2]].concat(d[3]),
+             questions: [d[2]].concat(d[3]), plain: [d[2]].concat(d[3]).map(normalize),
              norm: 1 / (1 - LENGTH_NORM + LENGTH_NORM * d[5] / avg) };
   });
   return { terms: terms, id: id, post: raw.post, cache: new Map(), df: df, n: n, forms: forms, syn: raw.syn,
-           exact: exact, docs: docs, stopSet: new Set(raw.stop || []) };
+           exact: exact, docs: docs, stopSet: new Set(raw.stop || []), common: common, py: py, usual: usual, byLength: null };
 }
 
 function postings(ix, t) {
@@ -143,6 +173,11 @@ function idf(ix, t) {
   return Math.log(1 + (ix.n - df + 0.5) / (df + 0.5));
 }
 
+/* A term that can decide a match: it has postings and is not a too common word. */
+function live(ix, t) {
+  return t >= 0 && ix.df[t] > 0 && !ix.common.has(t);
+}
+
 function known(ix, w) {
   var t = ix.id.get(w);
   return t === undefined ? -1 : t;
@@ -157,7 +192,7 @@ function withPrefix(ix, prefix) {
   }
   var out = [];
   for (var i = lo; i < ix.terms.length && ix.terms[i].indexOf(prefix) === 0; i++) {
-    if (ix.df[i] > 0 && ix.terms[i] !== prefix && ix.terms[i][0] !== "~") out.push(i);
+    if (live(ix, i) && ix.terms[i] !== prefix && ix.terms[i][0] !== "~") out.push(i);
   }
   out.sort(function (a, b) { return ix.df[b] - ix.df[a]; });
   return out.slice(0, PREFIX_LIMIT);
@@ -203,10 +238,104 @@ function wordsOf(ix, text) {
   (text.match(TOKEN_RE) || []).forEach(function (tok) {
     (HAN_RE.test(tok) ? segment(ix, tok) : [tok]).forEach(function (w) {
       var t = known(ix, w);
-      if (t >= 0 && ix.df[t] > 0 && !(HAN_RE.test(w) && w.length === 1)) out.push(t);
+      if (live(ix, t) && !(HAN_RE.test(w) && w.length === 1)) out.push(t);
     });
   });
   return out;
+}
+
+/* Latin index words one edit (insertion, deletion, substitution or swap of neighbours) from `w`,
+ * most frequent first. */
+function oneEditAway(ix, w) {
+  var out = [];
+  if (w.length < 4) return out;
+  ix.terms.forEach(function (t, i) {
+    if (Math.abs(t.length - w.length) > 1 || !live(ix, i) || !LATIN_RE.test(t) || t === w) return;
+    if (editOne(w, t)) out.push(i);
+  });
+  out.sort(function (a, b) { return ix.df[b] - ix.df[a]; });
+  return out.slice(0, 3);
+}
+
+function editOne(a, b) {
+  var i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swap
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/* The Han index word that reads like `run` (same length; the usual reading of each character of
+ * `run` is a reading of the word's character), or -1: the one sharing most characters with `run`
+ * (an input method usually gets some right), then the most frequent. */
+function homophone(ix, run) {
+  if (!ix.byLength) {
+    ix.byLength = new Map();
+    ix.terms.forEach(function (t, i) {
+      if (t.length >= 2 && t.length <= MAX_HOMOPHONE && HAN_RE.test(t) && live(ix, i)) {
+        if (!ix.byLength.has(t.length)) ix.byLength.set(t.length, []);
+        ix.byLength.get(t.length).push(i);
+      }
+    });
+  }
+  var reads = [];
+  for (var k = 0; k < run.length; k++) {
+    var r = ix.usual.get(run[k]);
+    if (!r) return -1;
+    reads.push(r);
+  }
+  var best = -1, bestShared = -1;
+  (ix.byLength.get(run.length) || []).forEach(function (i) {
+    var t = ix.terms[i], shared = 0;
+    if (t === run) return;
+    for (var k = 0; k < t.length; k++) {
+      var r = ix.py.get(t[k]);
+      if (!r || r.indexOf(reads[k]) < 0) return;
+      if (t[k] === run[k]) shared++;
+    }
+    if (shared > bestShared || (shared === bestShared && ix.df[i] > ix.df[best])) {
+      best = i;
+      bestShared = shared;
+    }
+  });
+  return best;
+}
+
+/* Han segments → words; a run of single characters that reads like an index word becomes that word
+ * (the characters were what a wrong homophone left: 幻绝 → 幻觉). */
+function readTypos(ix, parts) {
+  var out = [];
+  for (var i = 0; i < parts.length;) {
+    var found = null;
+    for (var len = MAX_HOMOPHONE; len >= 2 && !found; len--) {
+      if (i + len > parts.length) continue;
+      var run = parts.slice(i, i + len);
+      if (run.every(function (p) { return p.length === 1; })) {
+        var t = homophone(ix, run.join(""));
+        if (t >= 0) found = { w: ix.terms[t], typo: run.join(""), n: len };
+      }
+    }
+    if (found) { out.push(found); i += found.n; }
+    else { out.push({ w: parts[i] }); i++; }
+  }
+  return out;
+}
+
+/* Questions whose question or an alias contains `w` (Han text): question → field weight. */
+function scan(ix, w) {
+  var out = new Map();
+  ix.docs.forEach(function (doc, d) {
+    for (var k = 0; k < doc.plain.length; k++) {
+      if (doc.plain[k].indexOf(w) >= 0) { out.set(d, LEVEL_WEIGHT[k ? 3 : 4]); break; }
+    }
+  });
+  return out;
+}
+
+function scanIdf(ix, hits) {
+  return Math.log(1 + (ix.n - hits.size + 0.5) / (hits.size + 0.5));
 }
 
 /* Query → clauses. A clause is a list of alternatives {terms, f}: an alternative matches a question
@@ -238,15 +367,30 @@ function parse(ix, query) {
   var lastTok = toks.length - 1;
   var words = [];
   toks.forEach(function (tok, ti) {
-    var parts = HAN_RE.test(tok) ? segment(ix, tok) : [tok];
-    parts.forEach(function (w, pi) {
-      words.push({ w: w, last: typing && ti === lastTok && pi === parts.length - 1 });
+    var parts = HAN_RE.test(tok) ? readTypos(ix, segment(ix, tok)) : [{ w: tok }];
+    parts.forEach(function (x, pi) {
+      x.last = typing && ti === lastTok && pi === parts.length - 1 && !x.typo;
+      words.push(x);
     });
   });
   var lone = words.length === 1;
+  var key = tokens(query).join(""); // the whole query, for questions containing it (typos read)
   words.forEach(function (x) {
     var w = x.w, t = known(ix, w), han = HAN_RE.test(w);
     var alts = [];
+    if (x.typo) { // read as another word: it adds to a match but is never required
+      key = key.replace(x.typo, w);
+      clauses.push({ alts: [{ terms: [t], f: TYPO_FACTOR, own: true }], idf: idf(ix, t) * TYPO_FACTOR, optional: true });
+      marks.push(w, x.typo);
+      said.push(w);
+      return;
+    }
+    if (t >= 0 && ix.common.has(t)) { // too common: ranks the questions about it, never required
+      clauses.push({ alts: [{ terms: [t], f: 1, own: true }], idf: idf(ix, t), optional: true });
+      marks.push(w);
+      said.push(w);
+      return;
+    }
     if (t >= 0 && ix.df[t] > 0 && han && w.length === 1 && !lone) {
       // one Han character: it may be a word (秩) or left over from a word the index does not hold
       // (检查点 → 检查, 点), so it adds to a match but is never required
@@ -269,14 +413,25 @@ function parse(ix, query) {
         withPrefix(ix, w).forEach(function (p) { alts.push({ terms: [p], f: PREFIX_FACTOR, own: true }); });
       }
     }
+    if (!han && t < 0) { // a Latin word the index does not hold: a typo of one it does?
+      oneEditAway(ix, w).forEach(function (p) {
+        alts.push({ terms: [p], f: TYPO_FACTOR, own: true });
+        marks.push(ix.terms[p]);
+      });
+    }
+    if (han && w.length > 1 && alts.length && !ix.stopSet.has(w)) { // inside a longer word of a question
+      var hits = scan(ix, w);
+      // weighed by the word's own idf (the substring is rarer in questions than the word is overall)
+      if (hits.size) alts.push({ terms: [], hits: hits, f: SCAN_FACTOR, idf: t >= 0 ? idf(ix, t) : scanIdf(ix, hits) });
+    }
     if (!alts.length) return;
-    var top = alts.reduce(function (m, a) { return Math.max(m, idf(ix, a.terms[0]) * a.f); }, 0);
+    var top = alts.reduce(function (m, a) { return Math.max(m, (a.hits ? a.idf : idf(ix, a.terms[0])) * a.f); }, 0);
     // a word found only as a prefix of index words adds to a match but is not required
     clauses.push({ alts: alts, idf: top, optional: alts[0].f < 1 });
     marks.push(w);
     said.push(w);
   });
-  return { clauses: clauses, marks: marks, said: said, key: tokens(query).join("") };
+  return { clauses: clauses, marks: marks, said: said, key: key };
 }
 
 function markPattern(marks) {
@@ -327,7 +482,7 @@ function questionWords(ix, text) {
     (HAN_RE.test(m[0]) ? segment(ix, m[0]) : [m[0]]).forEach(function (w) {
       if (!ix.stopSet.has(w)) {
         var t = known(ix, w);
-        out.push({ start: pos, end: pos + w.length, weight: t >= 0 && ix.df[t] > 0 ? idf(ix, t) : COMMON_WEIGHT });
+        out.push({ start: pos, end: pos + w.length, weight: live(ix, t) ? idf(ix, t) : COMMON_WEIGHT });
       }
       pos += w.length;
     });
@@ -378,8 +533,8 @@ function search(ix, query) {
   clauses.forEach(function (c, ci) {
     c.alts.forEach(function (a) {
       // the word's own idf, or the clause's for another way of writing the same word
-      var w = (a.own ? idf(ix, a.terms[0]) : c.idf) * a.f;
-      matches(ix, a.terms).forEach(function (weight, d) {
+      var w = (a.hits ? a.idf : a.own ? idf(ix, a.terms[0]) : c.idf) * a.f;
+      (a.hits || matches(ix, a.terms)).forEach(function (weight, d) {
         var s = scores.get(d);
         if (!s) scores.set(d, s = new Float64Array(clauses.length));
         var v = w * weight;

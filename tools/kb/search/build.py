@@ -11,7 +11,14 @@ field, and the weight level stored with each (term, question) posting:
 Every word of every field is indexed (jieba words and their sub-words, Latin words and joined Latin
 pairs, see ``text``), plus one ``~<n>`` term per synonym group whose forms occur. Words in more than
 ``STOP_SHARE`` of the questions and the data file's stopwords keep their place in the vocabulary (the
-browser segments queries with it) but have no postings: they never decide a match.
+browser segments queries with it) but never decide a match: stopwords have no postings, and a too
+common word keeps only its question and alias postings (listed under ``common`` with its real document
+frequency), so it can still rank the questions that are about it (微调要多少数据: 数据 in the title).
+
+``py`` maps every Han character of the vocabulary and the stopwords to its toneless pinyin readings
+(``"<syllable> <characters>|<characters>"`` lines: those whose usual reading it is, then those that
+can also be read so), so the browser can read a query typed with the wrong homophone (幻绝 → 幻觉,
+位置编吗 → 位置编码), the commonest typo of a pinyin input method.
 
 Size: the index is a vocabulary and delta-encoded postings, not text, so a whole answer costs about as
 much as its distinct words; each question also ships its question, aliases and a short snippet (the
@@ -24,12 +31,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
 from .synonyms import Matcher, SynonymData
-from .text import Segmenter, normalize
+from .text import Segmenter, is_han, normalize
 
 VERSION = 1
 STOP_SHARE = 0.4
@@ -192,16 +200,40 @@ class IndexBuilder:
         for w in self.stop:
             postings.setdefault(w, [])
         vocab = sorted(postings)
-        encoded = []
+        encoded, common = [], {}
         for term in vocab:
             plist = postings[term]
-            silent = term in self.stop or len(plist) > limit
-            encoded.append("" if silent and not term.startswith("~") else encode_postings(plist))
+            if term.startswith("~") or (term not in self.stop and len(plist) <= limit):
+                encoded.append(encode_postings(plist))
+            elif term in self.stop:
+                encoded.append("")
+            else:  # too common to decide a match: only where it is in a question or alias
+                encoded.append(encode_postings([(d, lv) for d, lv in plist if lv >= 3]))
+                common[term] = len(plist)
         page_list = [None] * len(page_ids)
         for uri, i in page_ids.items():
             page_list[i] = list(pages[uri])
         return {"v": VERSION, "pages": page_list, "docs": entries, "terms": "\n".join(vocab), "post": encoded,
-                "syn": self.synonyms.groups, "stop": sorted(self.stop)}
+                "syn": self.synonyms.groups, "stop": sorted(self.stop), "common": common,
+                "py": pinyin_map(vocab + sorted(self.stop))}
+
+
+def pinyin_map(words: list[str]) -> str:
+    """Toneless pinyin of every Han character in ``words``: one line per syllable,
+    ``"<syllable> <usual>|<other>"`` (characters whose usual reading it is, then those with it as a
+    further reading), sorted, so the same vocabulary gives the same bytes."""
+    from pypinyin import Style, pinyin
+
+    chars = sorted({ch for w in words for ch in w if is_han(ch)})
+    usual: dict[str, list[str]] = defaultdict(list)
+    other: dict[str, list[str]] = defaultdict(list)
+    for ch in chars:
+        readings = [r for r in dict.fromkeys(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+                    if r.isascii() and r.isalpha()]
+        for i, reading in enumerate(readings):
+            (other if i else usual)[reading].append(ch)
+    return "\n".join(f"{syl} {''.join(usual[syl])}|{''.join(other[syl])}"
+                     for syl in sorted(set(usual) | set(other)))
 
 
 def dumps(data: dict) -> str:
