@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 from .check import Checker
-from .clean.repair import LINK_RE, MATH_RE, PROTECTED_RE, _on_site
+from .clean.repair import LINK_RE, PROTECTED_RE, _on_site
+from .tex import MATH_RE
 from .generate.math import MathError, tex_to_mathml
 from .model import iter_note_paths, load_note, parse_note
 from .paths import notes_dir

@@ -13,6 +13,7 @@ import functools
 import re
 import urllib.parse
 
+from ..tex import MATH_RE
 from . import steps
 from .steps import CJK_RE, rules
 
@@ -24,7 +25,6 @@ LINK_RE = re.compile(r"(?<!!)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?"
 IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 PROTECTED_RE = re.compile(r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$|`[^`\n]*`")
 ESCAPE_RE = re.compile(r"\\([>&_#*~|<\[\]()!+.\-])")
-MATH_RE = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?![\s$])((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?![\d$])", re.S)
 
 
 def _outside_code(text: str, fn) -> str:

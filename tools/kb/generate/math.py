@@ -1,8 +1,7 @@
 """TeX formulas in answers → MathML at build time (latex2mathml), so nothing is fetched at view time.
 
-``$$...$$`` is display math, ``$...$`` inline math (pandoc's rule: no space after the opening or
-before the closing ``$``, no digit right after the closing one, so "5 元和 $6" stays text).
-Code spans and blocks are untouched.
+Formulas are found by ``kb.tex`` (``$$...$$`` display, ``$...$`` inline, pandoc's rule); code spans and
+blocks are untouched.
 
 latex2mathml accepts almost anything silently (an unknown ``\\foo`` becomes the text "\\foo", a
 missing brace drops an argument), so each formula is checked first: balanced braces, matched
@@ -17,10 +16,9 @@ import re
 
 from latex2mathml.converter import convert
 
+from ..tex import DISPLAY_RE, INLINE_RE  # noqa: F401  (re-exported for the editions)
 from .mdtext import map_free
 
-DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
-INLINE_RE = re.compile(r"(?<![\\$\w])\$(?![\s$])((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?![\d$])")
 TEXT_NODE_RE = re.compile(r">([^<]+)<")
 # Characters that Markdown's inline processors would act on inside the emitted HTML.
 _MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_[]{}~^|!#+-="}
