@@ -132,7 +132,7 @@ def split_topics(inputs: SiteInputs) -> list[TopicPart]:
         for group in ([[sec] for sec in sections] if forced else _pack_sections(sections, weight)):
             if len(group) > 1:  # small neighbouring sections share a page, with their dividers
                 sec = group[0][0]
-                title = " · ".join(s.title for s, _ in group)
+                title = "、".join(s.title for s, _ in group)  # " · " separates pages in the parts line
                 notes_here = [n for _, ns in group for n in ns]
                 mine.append(TopicPart(topic, f"{TOPICS_DIR}/{topic.id}/{sec.id}.md", title, notes_here,
                                       len(mine) + 1, 0, group, overview))
