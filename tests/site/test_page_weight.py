@@ -63,3 +63,29 @@ def test_a_topic_over_budget_gets_an_overview_and_numbered_parts(tmp_path):
         assert overview.count(f"{{ #{p.anchor} }}") == 1
     page = site.page(second.uri).content
     assert "（二）" in page and f"]({first.anchor}.md)" in page  # the parts link to each other
+
+
+def test_small_neighbouring_sections_share_a_page_next_to_a_heavy_one(tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(FIXTURE, root)
+    topic_dir = root / "notes" / "position-encoding"
+    template = (topic_dir / "alibi-vs-rope.md").read_text(encoding="utf-8")
+    heavy = "\n\n" + "\n\n".join(f"$$\\theta_{{{i}}} = 10000^{{-2 i / d}} \\cdot \\frac{{m}}{{n + {i}}}$$"
+                                 for i in range(40)) + "\n"
+    for k in range(3):
+        text = template.replace("id: alibi-vs-rope", f"id: heavy-{k}").replace("question: ", f"question: 第 {k} 个")
+        (topic_dir / f"heavy-{k}.md").write_text(text.rstrip("\n") + heavy, encoding="utf-8")
+    (root / "tools/kb/data/structure/position-encoding.yml").write_text(
+        "sections:\n"
+        "  - id: basics\n    title: 位置编码基础\n    questions: [position-encoding-formula]\n"
+        "  - id: rope\n    title: RoPE 与 ALiBi\n    questions: [what-is-rope, alibi-vs-rope]\n"
+        "  - id: derivations\n    title: 推导\n    questions: [heavy-0, heavy-1, heavy-2]\n", encoding="utf-8")
+
+    inputs = load_inputs(root)
+    parts = [p for p in split_topics(inputs) if p.topic.id == "position-encoding"]
+    first = parts[0]
+    assert first.uri == "topics/position-encoding/basics.md" and first.title == "位置编码基础、RoPE 与 ALiBi"
+    assert [s.id for s, _ in first.sections] == ["basics", "rope"]
+    assert all(p.sections[0][0].id == "derivations" for p in parts[1:]) and len(parts) >= 3
+    page = build_site(inputs).page(first.uri).content
+    assert "位置编码基础 · 1 题" in page and "RoPE 与 ALiBi · 2 题" in page  # each section keeps its divider
