@@ -40,13 +40,6 @@ def measured(site: Path) -> dict[str, int]:
     return counts
 
 
-def features(note) -> list[float]:
-    text = "\n\n".join(b.text for b in note.blocks)
-    code = sum(len(c) for c in pw.CODE_RE.findall(text))
-    lines = sum(1 for line in text.splitlines() if line.strip())
-    return [1.0, pw.math_elements(text + "\n\n" + "\n".join(note.keypoints)), code, lines, len(note.blocks)]
-
-
 def least_squares(xs: list[list[float]], ys: list[float]) -> list[float]:
     """Normal equations solved by Gaussian elimination (five unknowns: no numerical library needed)."""
     n = len(xs[0])
@@ -71,7 +64,7 @@ def main() -> int:
     if len(notes) < 10:
         print(f"only {len(notes)} questions found under {args.site}/topics: build the site first", file=sys.stderr)
         return 1
-    xs = [features(n) for n in notes]
+    xs = [list(pw.note_features(n)) for n in notes]
     ys = [float(counts[n.id]) for n in notes]
     coef = least_squares(xs, ys)
     pred = [sum(c * v for c, v in zip(coef, x)) for x in xs]
@@ -79,10 +72,9 @@ def main() -> int:
     cov = sum((p - mean_p) * (y - mean_y) for p, y in zip(pred, ys))
     corr = cov / ((sum((p - mean_p) ** 2 for p in pred) * sum((y - mean_y) ** 2 for y in ys)) ** 0.5)
     mae = sum(abs(p - y) for p, y in zip(pred, ys)) / len(ys)
-    names = ["BASE", "PER_MATH_ELEMENT", "PER_CODE_CHAR", "PER_LINE", "PER_BLOCK"]
     print(f"{len(notes)} questions, correlation {corr:.3f}, mean error {mae:.1f} elements")
-    for name, c in zip(names, coef):
-        print(f"  {name:17} fitted {c:8.3f}   in use {getattr(pw, name):8.3f}")
+    for name, fitted, used in zip(pw.FEATURES, coef, pw.COEFFICIENTS):
+        print(f"  {name:15} fitted {fitted:8.3f}   in use {used:8.3f}")
     return 0
 
 

@@ -11,6 +11,16 @@ TOPIC = "topics/peft/"
 QUESTION = "lora-vs-qlora"  # has 要点 and a project answer in the fixture notes
 
 
+def layout_shift(page) -> float:
+    """The page's cumulative layout shift so far (Chromium's layout-shift entries, as CLS counts them)."""
+    return page.evaluate("""() => new Promise(done => {
+        let total = 0;
+        new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; })
+            .observe({type: "layout-shift", buffered: true});
+        requestAnimationFrame(() => requestAnimationFrame(() => done(total)));
+    })""")
+
+
 def answer_parts(page, qid):
     """(要点 visible, project answer paragraph visible) for one question."""
     points = page.locator(f"h2#{qid} ~ .kb-keypoints").first
@@ -167,12 +177,7 @@ def test_study_controls_are_in_the_page_so_nothing_moves_once_scripts_run(browse
     page.goto(served_site + TOPIC)
     page.wait_for_load_state("load")
     assert page.locator(".kb-study-bar").is_visible()
-    top = page.evaluate("""() => new Promise(done => {
-        let shift = 0;
-        new PerformanceObserver(list => { for (const e of list.getEntries()) shift += e.value; })
-            .observe({type: "layout-shift", buffered: true});
-        requestAnimationFrame(() => requestAnimationFrame(() => done(shift)));
-    })""")
+    top = layout_shift(page)
     assert top < 0.01, f"layout shift {top} after the page was painted"
     # The bar is hidden without JavaScript, so with it the question sits lower, by the bar alone.
     assert page.locator(f"h2#{QUESTION}").bounding_box()["y"] > before
@@ -193,12 +198,7 @@ def test_progress_page_fills_in_without_moving_anything(browser, served_site):
     page.wait_for_function("document.querySelector('#kb-study-app tbody td:nth-child(2)') &&"
                            " [...document.querySelectorAll('#kb-study-app tbody td:nth-child(2)')]"
                            ".some(td => td.textContent === '1')")
-    shift = page.evaluate("""() => new Promise(done => {
-        let total = 0;
-        new PerformanceObserver(list => { for (const e of list.getEntries()) total += e.value; })
-            .observe({type: "layout-shift", buffered: true});
-        requestAnimationFrame(() => requestAnimationFrame(() => done(total)));
-    })""")
+    shift = layout_shift(page)
     assert shift < 0.01, f"layout shift {shift} on the progress page"
     assert page.locator("#kb-study-app tbody tr").count() == 3  # one row per topic, as generated
     context.close()

@@ -44,3 +44,13 @@ def test_offline_zip_refuses_early_without_a_font(tmp_path, monkeypatch, capsys)
     assert offline_zip.main(["--out", str(tmp_path / "x.zip")]) == 2
     assert "fonts-lmodern" in capsys.readouterr().err
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_offline_zip_refuses_early_when_the_given_font_file_is_missing(tmp_path, monkeypatch, capsys):
+    from kb.generate import offline_zip
+
+    def no_build(*a, **k):
+        raise AssertionError("the site must not be built when --math-font names no file")
+    monkeypatch.setattr(offline_zip, "build_offline", no_build)
+    assert offline_zip.main(["--out", str(tmp_path / "x.zip"), "--math-font", str(tmp_path / "typo.otf")]) == 2
+    assert "typo.otf: math font not found" in capsys.readouterr().err

@@ -33,17 +33,22 @@ def test_formulas_and_code_weigh_more_than_prose():
     assert note_weight(prose) > weight + 150 + 80
 
 
-def test_a_topic_over_budget_gets_an_overview_and_numbered_parts(tmp_path):
+def _with_heavy_questions(tmp_path, count: int):
+    """A copy of the fixture with ``count`` formula-heavy questions heavy-0… in position-encoding."""
     root = tmp_path / "root"
     shutil.copytree(FIXTURE, root)
     topic_dir = root / "notes" / "position-encoding"
     template = (topic_dir / "alibi-vs-rope.md").read_text(encoding="utf-8")
     heavy = "\n\n" + "\n\n".join(f"$$\\theta_{{{i}}} = 10000^{{-2 i / d}} \\cdot \\frac{{m}}{{n + {i}}}$$"
                                  for i in range(40)) + "\n"
-    for k in range(4):  # four heavy questions, one section (the fixture has no structure file for it)
-        text = template.replace("id: alibi-vs-rope", f"id: heavy-{k}").replace(
-            "question: ", f"question: 第 {k} 个")
+    for k in range(count):
+        text = template.replace("id: alibi-vs-rope", f"id: heavy-{k}").replace("question: ", f"question: 第 {k} 个")
         (topic_dir / f"heavy-{k}.md").write_text(text.rstrip("\n") + heavy, encoding="utf-8")
+    return root
+
+
+def test_a_topic_over_budget_gets_an_overview_and_numbered_parts(tmp_path):
+    root = _with_heavy_questions(tmp_path, 4)  # one section: the fixture's structure puts them with RoPE
 
     inputs = load_inputs(root)
     parts = [p for p in split_topics(inputs) if p.topic.id == "position-encoding"]
@@ -66,15 +71,7 @@ def test_a_topic_over_budget_gets_an_overview_and_numbered_parts(tmp_path):
 
 
 def test_small_neighbouring_sections_share_a_page_next_to_a_heavy_one(tmp_path):
-    root = tmp_path / "root"
-    shutil.copytree(FIXTURE, root)
-    topic_dir = root / "notes" / "position-encoding"
-    template = (topic_dir / "alibi-vs-rope.md").read_text(encoding="utf-8")
-    heavy = "\n\n" + "\n\n".join(f"$$\\theta_{{{i}}} = 10000^{{-2 i / d}} \\cdot \\frac{{m}}{{n + {i}}}$$"
-                                 for i in range(40)) + "\n"
-    for k in range(3):
-        text = template.replace("id: alibi-vs-rope", f"id: heavy-{k}").replace("question: ", f"question: 第 {k} 个")
-        (topic_dir / f"heavy-{k}.md").write_text(text.rstrip("\n") + heavy, encoding="utf-8")
+    root = _with_heavy_questions(tmp_path, 3)
     (root / "tools/kb/data/structure/position-encoding.yml").write_text(
         "sections:\n"
         "  - id: basics\n    title: 位置编码基础\n    questions: [position-encoding-formula]\n"

@@ -33,7 +33,6 @@ class TopicPart:
     title: str
     notes: list[Note]
     index: int = 1  # 1-based page number within the topic
-    count: int = 1  # number of question pages of this topic
     sections: list[tuple[Section, list[Note]]] = field(default_factory=list)  # on this page, in order
     overview: str = ""  # the topic's overview page when it is split ("" otherwise)
 
@@ -123,30 +122,23 @@ def split_topics(inputs: SiteInputs) -> list[TopicPart]:
             else len(notes) > SPLIT_ABOVE or heavy
         if not (split and (len(sections) > 1 or heavy)):
             parts.append(TopicPart(topic, f"{TOPICS_DIR}/{topic.id}.md", topic.name,
-                                   [n for _, ns in sections for n in ns], 1, 1, sections))
+                                   [n for _, ns in sections for n in ns], 1, sections))
             continue
         overview = f"{TOPICS_DIR}/{topic.id}/index.md"
-        mine: list[TopicPart] = []
         # ``split: true`` asks for a page per section; a split by size packs small neighbours together.
         forced = structure is not None and structure.split is True
-        for group in ([[sec] for sec in sections] if forced else _pack_sections(sections, weight)):
-            if len(group) > 1:  # small neighbouring sections share a page, with their dividers
-                sec = group[0][0]
-                title = "、".join(s.title for s, _ in group)  # " · " separates pages in the parts line
-                notes_here = [n for _, ns in group for n in ns]
-                mine.append(TopicPart(topic, f"{TOPICS_DIR}/{topic.id}/{sec.id}.md", title, notes_here,
-                                      len(mine) + 1, 0, group, overview))
-                continue
-            sec, sec_notes = group[0]
-            starts = [0, *split_by_weight([weight[n.id] for n in sec_notes]), len(sec_notes)]
-            pieces = [sec_notes[a:b] for a, b in zip(starts, starts[1:])]
-            for k, piece in enumerate(pieces):
-                uri = f"{TOPICS_DIR}/{topic.id}/{sec.id}{'-' + str(k + 1) if k else ''}.md"
-                title = sec.title if len(pieces) == 1 else f"{sec.title}（{_numeral(k + 1)}）"
-                mine.append(TopicPart(topic, uri, title, piece, len(mine) + 1, 0, [(sec, piece)], overview))
-        for p in mine:
-            p.count = len(mine)
-        parts += mine
+        groups = [[sec] for sec in sections] if forced else _pack_sections(sections, weight)
+        first = len(parts)
+        for group in groups:
+            pages = [group] if len(group) > 1 else [  # a lone section: even parts if over budget
+                [(group[0][0], piece)] for piece in _cut(group[0][1], weight)]
+            for k, page_sections in enumerate(pages):
+                sec = page_sections[0][0]
+                title = ("、".join(s.title for s, _ in page_sections)  # " · " separates pages in the parts line
+                         if len(pages) == 1 else f"{sec.title}（{_numeral(k + 1)}）")
+                parts.append(TopicPart(topic, f"{TOPICS_DIR}/{topic.id}/{sec.id}{'-' + str(k + 1) if k else ''}.md",
+                                       title, [n for _, ns in page_sections for n in ns], len(parts) - first + 1,
+                                       page_sections, overview))
     return parts
 
 
@@ -167,6 +159,11 @@ def _pack_sections(sections: list[tuple[Section, list[Note]]], weight: dict[str,
             groups.append([(sec, sec_notes)])
             load = w if w <= PAGE_BUDGET else float("inf")  # nothing joins a section being cut
     return groups
+
+
+def _cut(notes: list[Note], weight: dict[str, float]) -> list[list[Note]]:
+    starts = [0, *split_by_weight([weight[n.id] for n in notes]), len(notes)]
+    return [notes[a:b] for a, b in zip(starts, starts[1:])]
 
 
 def _numeral(k: int) -> str:

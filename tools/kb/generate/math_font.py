@@ -40,11 +40,15 @@ def find_math_font() -> Path:
         "or build without it with --no-math-font")
 
 
-def bundle_math_font(site: Path, font: Path | None = None) -> Path:
-    """Copy the font (and its licence) into the built ``site`` and declare it; returns the copy."""
-    font = font or find_math_font()
+def check_math_font(font: Path) -> Path:
     if not font.is_file():
         raise MathFontMissing(f"{font}: math font not found; pass an existing .otf/.woff2 file to --math-font")
+    return font
+
+
+def bundle_math_font(site: Path, font: Path | None = None) -> Path:
+    """Copy the font (and its licence) into the built ``site`` and declare it; returns the copy."""
+    font = check_math_font(font or find_math_font())
     css = site / STYLESHEET
     if not css.is_file():
         raise FileNotFoundError(f"{css}: stylesheet missing; build the site before bundling the math font")

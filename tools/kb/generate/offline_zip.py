@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from .inputs import REPO_DIR
-from .math_font import MathFontMissing, bundle_math_font, find_math_font
+from .math_font import MathFontMissing, bundle_math_font, check_math_font, find_math_font
 
 
 def build_offline(site_dir: Path, *, strict: bool = True, config: Path | None = None) -> None:
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-math-font", action="store_true", help="rely on the reader's system math font")
     args = parser.parse_args(argv)
     try:  # before the build: a missing font should not cost a whole build to find out
-        font = None if args.no_math_font else (args.math_font or find_math_font())
+        font = None if args.no_math_font else check_math_font(args.math_font or find_math_font())
     except MathFontMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -51,11 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         site = Path(tmp) / "site"
         build_offline(site, strict=not args.no_strict)
         if font is not None:
-            try:
-                bundle_math_font(site, font)
-            except MathFontMissing as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 2
+            bundle_math_font(site, font)
         zip_dir(site, args.out)
     print(f"wrote {args.out}")
     return 0

@@ -14,46 +14,52 @@ from __future__ import annotations
 import re
 
 from ..model import Note
-from .math import DISPLAY_RE, INLINE_RE, MathError, tex_to_mathml
+from ..tex import DISPLAY_RE, INLINE_RE
+from .math import MathError, tex_to_mathml
+from .mdtext import split_code
 
 # Elements of a question's article part (heading, 自测 row, meta line, answer, footer) on top of which a
 # page has about 350 of its own (header, navigation) plus about 3 per question in the table of contents.
 # Lighthouse's mobile profile stays fast up to about 1,300 elements in all on this site's pages.
 PAGE_BUDGET = 950
 
-BASE = 17.0  # heading, 自测 row, meta line, footer with its related links and actions
-PER_MATH_ELEMENT = 1.09
-PER_CODE_CHAR = 0.19
-PER_LINE = 1.64
-PER_BLOCK = 5.6  # each answer block is an admonition or collapsible box with a title
+# Coefficients of note_features, in its order (fitted by scripts/page_weight_fit.py).
+COEFFICIENTS = (
+    17.0,  # base: heading, 自测 row, meta line, footer with its related links and actions
+    1.09,  # per MathML element of its formulas
+    0.19,  # per character of code
+    1.64,  # per non-empty line
+    5.6,  # per answer block (an admonition or collapsible box with a title)
+)
+FEATURES = ("base", "math elements", "code chars", "lines", "blocks")
 CODE_RE = re.compile(r"```.*?```", re.DOTALL)
 
 
 def math_elements(text: str) -> int:
-    """MathML elements the formulas of ``text`` render to (broken formulas count as none)."""
+    """MathML elements the formulas of ``text`` render to, outside code (broken formulas count none)."""
     count = 0
-
-    def add(tex: str, display: bool) -> None:
-        nonlocal count
-        try:
-            count += tex_to_mathml(tex, display).count("<m")
-        except MathError:
-            pass
-
-    for m in DISPLAY_RE.finditer(text):
-        add(m.group(1), True)
-    for m in INLINE_RE.finditer(DISPLAY_RE.sub(" ", text)):
-        add(m.group(1), False)
+    for is_code, chunk in split_code(text):
+        if is_code:
+            continue
+        for display, regex, part in ((True, DISPLAY_RE, chunk), (False, INLINE_RE, DISPLAY_RE.sub(" ", chunk))):
+            for m in regex.finditer(part):
+                try:
+                    count += tex_to_mathml(m.group(1), display).count("<m")
+                except MathError:
+                    pass
     return count
 
 
-def note_weight(note: Note) -> float:
+def note_features(note: Note) -> tuple[float, ...]:
+    """The note's measurements the estimate weighs, in the order of COEFFICIENTS."""
     text = "\n\n".join(b.text for b in note.blocks)
-    keypoints = "\n".join(note.keypoints)
     code = sum(len(c) for c in CODE_RE.findall(text))
     lines = sum(1 for line in text.splitlines() if line.strip())
-    return (BASE + PER_MATH_ELEMENT * math_elements(text + "\n\n" + keypoints) + PER_CODE_CHAR * code
-            + PER_LINE * lines + PER_BLOCK * len(note.blocks))
+    return 1.0, math_elements(text + "\n\n" + "\n".join(note.keypoints)), code, lines, len(note.blocks)
+
+
+def note_weight(note: Note) -> float:
+    return sum(c * f for c, f in zip(COEFFICIENTS, note_features(note)))
 
 
 def split_by_weight(weights: list[float], budget: float = PAGE_BUDGET) -> list[int]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .context import Context
+from .links import rel
+from .mdtext import escape_inline
 
 QUESTIONS_JS = "assets/javascripts/kb-questions.js"
 EDITIONS = (  # file name in the downloads folder, label, what it is for
@@ -36,9 +38,6 @@ def questions_script(ctx: Context) -> str:
 def render_study_page(ctx: Context) -> str:
     """学习进度. The table and the 待复习 heading come with the page and study.js only fills in the counts
     and the list, so the page does not jump when the marks are read."""
-    from .links import rel
-    from .mdtext import escape_inline
-
     page = "study.md"
     rows = []
     for topic in ctx.inputs.taxonomy.topics:
